@@ -1,0 +1,135 @@
+//! The generator's settings, usually read from `specs/codegen.toml`. Parsing takes text, so the
+//! library never touches the file system.
+
+use serde::Deserialize;
+
+use crate::error::{Pointer, SpecError, SpecErrors};
+
+/// Everything `generate` needs besides the spec itself.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The spec file, relative to the config file.
+    pub spec: String,
+    #[serde(rename = "crate")]
+    pub krate: CrateConfig,
+    #[serde(default)]
+    pub client: ClientConfig,
+    #[serde(default)]
+    pub docs: DocsConfig,
+    pub operations: Selection,
+}
+
+/// The binding crate's own metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Headers the generated client sends and reads; `None` leaves a header out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Request header carrying the spec's `info.version` (Stripe: `Stripe-Version`).
+    #[serde(default)]
+    pub api_version_header: Option<String>,
+    /// Response header with the server's request id (Stripe: `Request-Id`).
+    #[serde(default)]
+    pub request_id_header: Option<String>,
+}
+
+/// How descriptions become rustdoc.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocsConfig {
+    /// Origin for relative links such as `/docs/x` (Stripe: `https://stripe.com`). Without it the
+    /// origin of the spec's first server is used.
+    #[serde(default)]
+    pub site: Option<String>,
+}
+
+/// Which operations to generate.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// Every operation in the spec.
+    #[serde(default)]
+    pub all: bool,
+    /// Operations by `operationId`.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Operations whose path starts with one of these (e.g. `/v1/identity/`).
+    #[serde(default)]
+    pub path_prefixes: Vec<String>,
+}
+
+impl Selection {
+    pub fn selects(&self, operation_id: &str, path: &str) -> bool {
+        self.all
+            || self.include.iter().any(|id| id == operation_id)
+            || self.path_prefixes.iter().any(|p| path.starts_with(p.as_str()))
+    }
+}
+
+impl Config {
+    /// Parses `codegen.toml` text; `file` is only used in error messages.
+    pub fn from_toml(file: &str, text: &str) -> Result<Config, SpecErrors> {
+        toml::from_str(text).map_err(|e| {
+            let message = e.message().to_owned();
+            let line_col = e.span().map(|span| line_col(text, span.start));
+            SpecErrors(vec![SpecError {
+                file: file.to_owned(),
+                pointer: Pointer::root().to_string(),
+                line_col,
+                message,
+            }])
+        })
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_full_config() {
+        let c = Config::from_toml(
+            "codegen.toml",
+            r#"
+spec = "x.yaml"
+[crate]
+name = "x-api"
+version = "0.1.0"
+[client]
+api_version_header = "Stripe-Version"
+[operations]
+include = ["A"]
+path_prefixes = ["/v1/b/"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.krate.name, "x-api");
+        assert!(c.operations.selects("A", "/v1/z"));
+        assert!(c.operations.selects("Z", "/v1/b/1"));
+        assert!(!c.operations.selects("Z", "/v1/c"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_line() {
+        let e = Config::from_toml("c.toml", "spec = \"x\"\nbogus = 1\n").unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].line_col.map(|(l, _)| l), Some(2), "{e}");
+    }
+}

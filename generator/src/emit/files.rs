@@ -1,0 +1,205 @@
+//! Files that are mostly fixed text, from askama templates in `generator/templates/`.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use quote::quote;
+
+use super::operations::root_modules;
+use super::{Provenance, ident};
+use crate::config::Config;
+use crate::model::Api;
+
+#[derive(Template)]
+#[template(path = "Cargo.toml", escape = "none")]
+struct CargoToml<'a> {
+    header: &'a str,
+    name: &'a str,
+    version: &'a str,
+    description: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "README.md", escape = "none")]
+struct Readme<'a> {
+    header: &'a str,
+    name: &'a str,
+    lib_name: &'a str,
+    api_title: &'a str,
+    api_version: &'a str,
+    spec_file: &'a str,
+    command: &'a str,
+    example: &'a str,
+    operations: Vec<ReadmeOperation>,
+}
+
+struct ReadmeOperation {
+    function: String,
+    link: String,
+    method: &'static str,
+    path: String,
+    id: String,
+}
+
+#[derive(Template)]
+#[template(path = "lib.rs", escape = "none")]
+struct LibRs<'a> {
+    header: &'a str,
+    modules: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/mod.rs", escape = "none")]
+struct RuntimeMod<'a> {
+    header: &'a str,
+    uses_form: bool,
+    uses_path: bool,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/client.rs", escape = "none")]
+struct RuntimeClient<'a> {
+    header: &'a str,
+    api_title: &'a str,
+    api_version: &'a str,
+    base_url: &'a str,
+    version_header: Option<&'a str>,
+    request_id_header: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/error.rs", escape = "none")]
+struct RuntimeError<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/form.rs", escape = "none")]
+struct RuntimeForm<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/path.rs", escape = "none")]
+struct RuntimePath<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/expandable.rs", escape = "none")]
+struct RuntimeExpandable<'a> {
+    header: &'a str,
+}
+
+pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<BTreeMap<String, String>, String> {
+    let line = provenance.line();
+    let rs = format!("// {line}");
+    let toml = format!("# {line}");
+    let md = format!("<!-- {line} -->");
+    let name = config.krate.name.as_str();
+    let lib_name = name.replace('-', "_");
+    let description = config.krate.description.clone().unwrap_or_else(|| format!("Rust bindings for {}", api.title));
+    let render = |r: askama::Result<String>| r.map_err(|e| format!("generator bug: template failed: {e}"));
+
+    // `pub mod` lines are spec-derived Rust, so they are built with quote! and formatted.
+    let modules = super::rust_file("", root_modules(api))?;
+    let modules = modules.trim();
+
+    let mut files = BTreeMap::new();
+    let mut put = |path: &str, text: String| {
+        let text = if text.ends_with('\n') { text } else { text + "\n" };
+        files.insert(path.to_owned(), text);
+    };
+    put(
+        "Cargo.toml",
+        render(CargoToml { header: &toml, name, version: &config.krate.version, description: &description.replace('"', "'") }.render())?,
+    );
+    put(
+        "README.md",
+        render(
+            Readme {
+                header: &md,
+                name,
+                lib_name: &lib_name,
+                api_title: &api.title,
+                api_version: &api.version,
+                spec_file: &provenance.spec_file,
+                command: &provenance.command,
+                example: &example(api, &lib_name)?,
+                operations: api
+                    .operations
+                    .iter()
+                    .map(|op| {
+                        let mut link = op.module.join("::");
+                        link.push_str("::");
+                        link.push_str(op.name.rust.trim_start_matches("r#"));
+                        ReadmeOperation {
+                            function: op.name.rust.trim_start_matches("r#").to_owned(),
+                            link: format!("crate::{link}"),
+                            method: op.method.as_str(),
+                            path: op.path.clone(),
+                            id: op.name.api.clone(),
+                        }
+                    })
+                    .collect(),
+            }
+            .render(),
+        )?,
+    );
+    put("src/lib.rs", render(LibRs { header: &rs, modules }.render())?);
+    // Helpers only go in when some operation needs them, so no binding has dead code.
+    let uses_form = api.operations.iter().any(|op| op.body.is_some());
+    let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
+    put("src/runtime/mod.rs", render(RuntimeMod { header: &rs, uses_form, uses_path }.render())?);
+    if uses_form {
+        put("src/runtime/form.rs", render(RuntimeForm { header: &rs }.render())?);
+    }
+    if uses_path {
+        put("src/runtime/path.rs", render(RuntimePath { header: &rs }.render())?);
+    }
+    put(
+        "src/runtime/client.rs",
+        render(
+            RuntimeClient {
+                header: &rs,
+                api_title: &api.title,
+                api_version: &api.version,
+                base_url: &api.base_url,
+                version_header: config.client.api_version_header.as_deref(),
+                request_id_header: config.client.request_id_header.as_deref(),
+            }
+            .render(),
+        )?,
+    );
+    put("src/runtime/error.rs", render(RuntimeError { header: &rs }.render())?);
+    put("src/runtime/expandable.rs", render(RuntimeExpandable { header: &rs }.render())?);
+    Ok(files)
+}
+
+/// The README's example: the first operation, called with placeholder arguments.
+fn example(api: &Api, lib_name: &str) -> Result<String, String> {
+    let Some(op) = api.operations.first() else {
+        return Ok("// This binding has no operations selected.".to_owned());
+    };
+    let krate = ident(lib_name);
+    let (parent, last) = op.module.split_at(op.module.len().saturating_sub(1));
+    let parent = parent.iter().map(|m| ident(m));
+    let module = last.iter().map(|m| ident(m));
+    let last_ident = last.iter().map(|m| ident(m));
+    let function = ident(&op.name.rust);
+    let args = op.path_params.iter().map(|p| format!("{}_123", p.name.api));
+    let params = op.body.as_ref().map(|_| quote!(&params));
+    let params_let = op.body.as_ref().map(|_| quote!(let params = Default::default();));
+    let call = quote! {
+        fn example() {
+            use #krate::#(#parent::)*#(#module)*;
+            #params_let
+            let answer = #(#last_ident)*::#function(&client, #(#args,)* #params).await?;
+            println!("{answer:?}");
+        }
+    };
+    // Format as a function, then keep only its body: the README wraps it in its own `async fn`.
+    let formatted = super::rust_file("", call)?;
+    let body: Vec<&str> = formatted.lines().filter_map(|l| l.strip_prefix("    ")).collect();
+    Ok(body.join("\n"))
+}

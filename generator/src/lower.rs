@@ -1,0 +1,569 @@
+//! Stage 3: spec → model. All `$ref` resolution and naming decisions happen here; what the
+//! generator cannot express yet is reported with a location instead of guessed at.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, Parameter, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use crate::config::Config;
+use crate::docs;
+use crate::error::{Pointer, SpecError};
+use crate::load::LoadedSpec;
+use crate::model::*;
+use crate::naming::{self, Scope};
+use crate::path::{parse_template, Part};
+use crate::resolve::{Resolved, Resolver};
+use crate::validate::{operations, FORM, JSON};
+
+pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> {
+    let base_url = spec
+        .api
+        .servers
+        .first()
+        .map(|s| s.url.trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let site = config.docs.site.clone().unwrap_or_else(|| origin(&base_url));
+    let mut cx = Lowerer::new(spec, site);
+
+    let mut ops = Vec::new();
+    for (path, item) in &spec.api.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, op) in operations(item) {
+            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+            if config.operations.selects(&id, path) {
+                let ptr = Pointer::root().push("paths").push(path).push(method);
+                ops.push((id, method, path.as_str(), item, op, ptr));
+            }
+        }
+    }
+
+    // Names first, over the whole selection, so a clash renames both sides the same way
+    // whatever order the spec lists them in.
+    let mut located: BTreeMap<(Vec<String>, String), Vec<usize>> = BTreeMap::new();
+    let locations: Vec<(Vec<String>, String)> = ops
+        .iter()
+        .map(|(_, method, path, ..)| naming::operation_location(method, path))
+        .collect();
+    for (i, loc) in locations.iter().enumerate() {
+        located.entry(loc.clone()).or_default().push(i);
+    }
+
+    let mut operations_out = Vec::new();
+    let mut error_bodies = Vec::new();
+    for (i, (id, method, path, item, op, ptr)) in ops.iter().enumerate() {
+        let (module, mut function) = locations[i].clone();
+        if located[&locations[i]].len() > 1 {
+            function = naming::field_name(id);
+        }
+        let name = Name { api: id.clone(), rust: function };
+        if let Some(lowered) = cx.operation(name, module, method, path, item, op, ptr) {
+            operations_out.push(lowered.0);
+            error_bodies.push(lowered.1);
+        }
+    }
+    operations_out.sort_by(|a, b| (&a.module, &a.name.rust).cmp(&(&b.module, &b.name.rust)));
+
+    // One error body type for the runtime when every operation agrees on it.
+    let error_body = match error_bodies.split_first() {
+        Some((first, rest)) if first.is_some() && rest.iter().all(|b| b == first) => first.clone(),
+        _ => None,
+    };
+
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    let types = cx.types.into_iter().flatten().collect::<Vec<_>>();
+    Ok(Api {
+        title: spec.api.info.title.clone(),
+        version: spec.api.info.version.clone(),
+        base_url,
+        operations: operations_out,
+        types,
+        error_body,
+    })
+}
+
+/// `https://api.example.com/v1` → `https://api.example.com`.
+fn origin(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => url[..after_scheme + i].to_owned(),
+        None => url.to_owned(),
+    }
+}
+
+/// What an inline schema would be called and where it would live.
+#[derive(Clone)]
+struct Ctx {
+    name: String,
+    home: Home,
+    direction: Direction,
+}
+
+struct Lowerer<'a> {
+    resolver: Resolver<'a>,
+    file: &'a str,
+    site: String,
+    /// Arena slots; `None` while a type is being lowered (so cycles find their id).
+    types: Vec<Option<TypeDef>>,
+    /// Component key → (direction) → id: a component used in a request and a response is
+    /// emitted once per direction since their derives differ.
+    by_component: BTreeMap<(String, bool), TypeId>,
+    component_names: BTreeMap<String, String>,
+    scopes: BTreeMap<Home, Scope>,
+    errors: Vec<SpecError>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a LoadedSpec, site: String) -> Self {
+        let mut component_names = BTreeMap::new();
+        let mut shared = Scope::new();
+        if let Some(components) = &spec.api.components {
+            // Short names (`VerificationSession`) unless two keys want the same one, then both
+            // take their full key (`IssuingCard`); decided over all components, not just the
+            // selected ones, so selecting more operations never renames a type.
+            let mut wanted: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+            for key in components.schemas.keys() {
+                wanted.entry(naming::component_type_name(key)).or_default().push(key);
+            }
+            let mut sorted: Vec<&String> = components.schemas.keys().collect();
+            sorted.sort();
+            for key in sorted {
+                let short = naming::component_type_name(key);
+                let name = if wanted[&short].len() > 1 { naming::component_type_name_full(key) } else { short };
+                component_names.insert(key.clone(), shared.claim(&name));
+            }
+        }
+        let mut scopes = BTreeMap::new();
+        scopes.insert(Home::Shared, shared);
+        Self {
+            resolver: Resolver::new(&spec.api, &spec.file),
+            file: &spec.file,
+            site,
+            types: Vec::new(),
+            by_component: BTreeMap::new(),
+            component_names,
+            scopes,
+            errors: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.errors.push(SpecError::new(self.file, at, message));
+    }
+
+    fn docs(&self, text: Option<&String>) -> Option<String> {
+        text.map(|t| docs::to_markdown(t, &self.site)).filter(|t| !t.trim().is_empty())
+    }
+
+    fn claim(&mut self, home: &Home, wanted: &str) -> String {
+        self.scopes.entry(home.clone()).or_default().claim(wanted)
+    }
+
+    fn reserve_slot(&mut self) -> TypeId {
+        self.types.push(None);
+        TypeId(self.types.len() - 1)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        name: Name,
+        module: Vec<String>,
+        method: &str,
+        path: &str,
+        item: &'a openapiv3::PathItem,
+        op: &'a openapiv3::Operation,
+        ptr: &Pointer,
+    ) -> Option<(Operation, Option<TypeRef>)> {
+        let method = match method {
+            "get" => Method::Get,
+            "post" => Method::Post,
+            "put" => Method::Put,
+            "patch" => Method::Patch,
+            "delete" => Method::Delete,
+            other => {
+                self.error(ptr, format!("HTTP method `{other}` is not supported"));
+                return None;
+            }
+        };
+        let template = match parse_template(path) {
+            Ok(t) => t,
+            Err(m) => {
+                self.error(ptr, m);
+                return None;
+            }
+        };
+
+        // Path parameters, operation-level ones overriding path-item ones of the same name.
+        let mut declared: BTreeMap<&str, (Option<String>, Option<usize>)> = BTreeMap::new();
+        let item_ptr = Pointer::root().push("paths").push(path);
+        for (params, base) in [(&item.parameters, &item_ptr), (&op.parameters, ptr)] {
+            for (i, p) in params.iter().enumerate() {
+                let at = base.push("parameters").push(i);
+                let param = match self.resolver.parameter(p, &at) {
+                    Ok((_, param)) => param,
+                    Err(e) => {
+                        self.errors.push(e);
+                        continue;
+                    }
+                };
+                if let Parameter::Path { parameter_data, .. } = param {
+                    let max_length = match &parameter_data.format {
+                        openapiv3::ParameterSchemaOrContent::Schema(s) => self
+                            .resolver
+                            .schema(s, &at.push("schema"))
+                            .ok()
+                            .and_then(|r| match &r.item.schema_kind {
+                                SchemaKind::Type(Type::String(s)) => s.max_length,
+                                _ => None,
+                            }),
+                        openapiv3::ParameterSchemaOrContent::Content(_) => None,
+                    };
+                    let docs = self.docs(parameter_data.description.as_ref());
+                    declared.insert(&parameter_data.name, (docs, max_length));
+                }
+            }
+        }
+        let mut arg_scope = Scope::new();
+        arg_scope.reserve(["client", "params", "path"]);
+        let mut path_params = Vec::new();
+        let mut segments = Vec::new();
+        for part in &template.parts {
+            match part {
+                Part::Literal(text) => segments.push(PathSegment::Literal(text.clone())),
+                Part::Param(api) => {
+                    let (docs, max_length) = declared.get(api.as_str()).cloned().unwrap_or_default();
+                    let rust = arg_scope.claim(&naming::field_name(api));
+                    segments.push(PathSegment::Param(path_params.len()));
+                    path_params.push(PathParam { name: Name { api: api.clone(), rust }, docs, max_length });
+                }
+            }
+        }
+
+        let body = self.request_body(&name, &module, op, ptr);
+        let responses_ptr = ptr.push("responses");
+        let mut response = None;
+        for (code, r) in &op.responses.responses {
+            let code = code.to_string();
+            if code.starts_with('2') && response.is_none() {
+                let ctx = Ctx {
+                    name: format!("{}Response", naming::type_name(naming::unraw(&name.rust))),
+                    home: Home::Module(module.clone()),
+                    direction: Direction::Response,
+                };
+                response = Some(self.response_body(r, &responses_ptr.push(&code), ctx));
+            }
+        }
+        let error_body = op.responses.default.as_ref().and_then(|r| {
+            let ctx = Ctx {
+                name: format!("{}Error", naming::type_name(naming::unraw(&name.rust))),
+                home: Home::Module(module.clone()),
+                direction: Direction::Response,
+            };
+            self.response_body(r, &responses_ptr.push("default"), ctx)
+        });
+
+        let operation = Operation {
+            name,
+            module,
+            method,
+            path: path.to_owned(),
+            segments,
+            path_params,
+            body,
+            response: response.flatten().unwrap_or(TypeRef::Json),
+            docs: self.docs(op.description.as_ref().or(op.summary.as_ref())),
+        };
+        Some((operation, error_body))
+    }
+
+    fn request_body(
+        &mut self,
+        name: &Name,
+        module: &[String],
+        op: &'a openapiv3::Operation,
+        ptr: &Pointer,
+    ) -> Option<RequestBody> {
+        let at = ptr.push("requestBody");
+        let (body_ptr, body) = match self.resolver.request_body(op.request_body.as_ref()?, &at) {
+            Ok(b) => b,
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        let media = body.content.get(FORM)?;
+        let schema_ptr = body_ptr.push("content").push(FORM).push("schema");
+        let home = Home::Module(module.to_vec());
+        let params_name = format!("{}Params", naming::type_name(naming::unraw(&name.rust)));
+        let params_name = self.claim(&home, &params_name);
+        let ctx = Ctx { name: params_name.clone(), home: home.clone(), direction: Direction::Request };
+        // The params struct is always its own type in the operation's module, even when the
+        // schema is a shared component, so every operation's arguments read the same way.
+        let id = self.reserve_slot();
+        let fields = match &media.schema {
+            None => Vec::new(),
+            Some(s) => match self.resolver.schema(s, &schema_ptr) {
+                Ok(Resolved { pointer, item, .. }) => self.object_fields(item, &pointer, &ctx),
+                Err(e) => {
+                    self.errors.push(e);
+                    Vec::new()
+                }
+            },
+        };
+        let docs = Some(format!("Parameters for [`{}`].", name.rust.trim_start_matches("r#")));
+        self.types[id.0] = Some(TypeDef::Struct(StructDef {
+            name: Name { api: name.api.clone(), rust: params_name },
+            home,
+            direction: Direction::Request,
+            docs,
+            has_id: false,
+            fields,
+        }));
+        Some(RequestBody { encoding: BodyEncoding::Form, params: id })
+    }
+
+    fn response_body(&mut self, r: &'a ReferenceOr<openapiv3::Response>, at: &Pointer, ctx: Ctx) -> Option<TypeRef> {
+        let (ptr, response) = match self.resolver.response(r, at) {
+            Ok(r) => r,
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        let media = response.content.get(JSON)?;
+        let schema = media.schema.as_ref()?;
+        Some(self.schema(schema, &ptr.push("content").push(JSON).push("schema"), &ctx))
+    }
+
+    fn schema(&mut self, r: &'a ReferenceOr<Schema>, at: &Pointer, ctx: &Ctx) -> TypeRef {
+        match self.resolver.schema(r, at) {
+            Ok(resolved) => self.resolved(resolved, ctx),
+            Err(e) => {
+                self.errors.push(e);
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn schema_boxed(&mut self, r: &'a ReferenceOr<Box<Schema>>, at: &Pointer, ctx: &Ctx) -> TypeRef {
+        match self.resolver.schema_boxed(r, at) {
+            Ok(resolved) => self.resolved(resolved, ctx),
+            Err(e) => {
+                self.errors.push(e);
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn resolved(&mut self, r: Resolved<'a, Schema>, ctx: &Ctx) -> TypeRef {
+        let Some(key) = r.component else { return self.inline(r.item, &r.pointer, ctx, None) };
+        let request = ctx.direction == Direction::Request;
+        if let Some(id) = self.by_component.get(&(key.to_owned(), request)) {
+            return TypeRef::Named(*id);
+        }
+        if !defines_type(r.item) {
+            // Aliases of primitives, arrays and maps are inlined, not named.
+            return self.inline(r.item, &r.pointer, ctx, None);
+        }
+        let name = match (request, self.component_names.get(key).cloned()) {
+            (false, Some(n)) => n,
+            (true, Some(n)) => self.claim(&ctx.home, &n),
+            (_, None) => self.claim(&ctx.home, &naming::component_type_name(key)),
+        };
+        let home = if request { ctx.home.clone() } else { Home::Shared };
+        let ctx = Ctx { name, home, direction: ctx.direction };
+        self.inline(r.item, &r.pointer, &ctx, Some(key))
+    }
+
+    /// Lowers a schema in place. `component` is set when `ctx.name` is already claimed for it.
+    fn inline(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx, component: Option<&str>) -> TypeRef {
+        let docs = self.docs(s.schema_data.description.as_ref());
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
+                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                let name = self.type_name(ctx, component);
+                let id = self.reserve_slot();
+                if let Some(key) = component {
+                    self.by_component.insert((key.to_owned(), ctx.direction == Direction::Request), id);
+                }
+                let mut scope = Scope::new();
+                scope.reserve(["Unknown"]);
+                let variants = values
+                    .into_iter()
+                    .map(|api| {
+                        let rust = scope.claim(&naming::variant_name(&api));
+                        Name { api, rust }
+                    })
+                    .collect();
+                let api = component.map_or_else(|| at.to_string(), str::to_owned);
+                self.types[id.0] = Some(TypeDef::Enum(EnumDef {
+                    name: Name { api, rust: name },
+                    home: ctx.home.clone(),
+                    docs,
+                    variants,
+                }));
+                TypeRef::Named(id)
+            }
+            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::Integer(it)) => match &it.format {
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time" => TypeRef::Timestamp,
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32 | IntegerFormat::Int64)
+                | VariantOrUnknownOrEmpty::Unknown(_)
+                | VariantOrUnknownOrEmpty::Empty => TypeRef::Integer,
+            },
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => TypeRef::Array(Box::new(self.schema_boxed(items, &at.push("items"), ctx))),
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() && component.is_none() {
+                    return self.map_of(o.additional_properties.as_ref(), at, ctx);
+                }
+                if o.properties.is_empty() && matches!(o.additional_properties, Some(AdditionalProperties::Any(true))) {
+                    return TypeRef::JsonObject;
+                }
+                self.struct_type(s, at, ctx, component, docs)
+            }
+            SchemaKind::AnyOf { any_of: variants } | SchemaKind::OneOf { one_of: variants } => {
+                let key = if matches!(s.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+                self.union(variants, &at.push(key), ctx)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.schema(&all_of[0], &at.push("allOf").push(0), ctx),
+            SchemaKind::AllOf { .. } => {
+                self.error(at, "`allOf` with more than one schema is not supported yet");
+                TypeRef::Json
+            }
+            SchemaKind::Not { .. } => {
+                self.error(at, "`not` schemas are not supported");
+                TypeRef::Json
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() => self.struct_type(s, at, ctx, component, docs),
+            SchemaKind::Any(_) => TypeRef::Json,
+        }
+    }
+
+    fn type_name(&mut self, ctx: &Ctx, component: Option<&str>) -> String {
+        match component {
+            Some(_) => ctx.name.clone(),
+            None => self.claim(&ctx.home, &ctx.name),
+        }
+    }
+
+    fn map_of(&mut self, extra: Option<&'a AdditionalProperties>, at: &Pointer, ctx: &Ctx) -> TypeRef {
+        match extra {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value = match self.resolver.schema(schema, &at.push("additionalProperties")) {
+                    Ok(r) => self.resolved(r, ctx),
+                    Err(e) => {
+                        self.errors.push(e);
+                        TypeRef::Json
+                    }
+                };
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::JsonObject,
+        }
+    }
+
+    /// `anyOf`/`oneOf`: one member is that member; `[id string, object]` is an expandable field.
+    fn union(&mut self, variants: &'a [ReferenceOr<Schema>], at: &Pointer, ctx: &Ctx) -> TypeRef {
+        if let [only] = variants {
+            return self.schema(only, &at.push(0), ctx);
+        }
+        if let [a, b] = variants {
+            let is_id = |r: &ReferenceOr<Schema>| {
+                matches!(r, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if s.enumeration.is_empty())
+            };
+            let object = if is_id(a) { Some((b, 1)) } else if is_id(b) { Some((a, 0)) } else { None };
+            if let Some((object, i)) = object {
+                if let TypeRef::Named(id) = self.schema(object, &at.push(i), ctx) {
+                    if matches!(self.types[id.0], Some(TypeDef::Struct(_)) | None) {
+                        return TypeRef::Expandable(id);
+                    }
+                }
+            }
+        }
+        // Unions of objects become real types in a later version; until then the value is kept
+        // whole as JSON rather than guessed at.
+        TypeRef::Json
+    }
+
+    fn struct_type(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx, component: Option<&str>, docs: Option<String>) -> TypeRef {
+        let name = self.type_name(ctx, component);
+        let id = self.reserve_slot();
+        if let Some(key) = component {
+            self.by_component.insert((key.to_owned(), ctx.direction == Direction::Request), id);
+        }
+        let inner = Ctx { name: name.clone(), home: ctx.home.clone(), direction: ctx.direction };
+        let fields = self.object_fields(s, at, &inner);
+        let has_id = fields.iter().any(|f| f.name.api == "id" && f.required && !f.nullable && f.ty == TypeRef::String);
+        let api = component.map_or_else(|| at.to_string(), str::to_owned);
+        let docs = docs.or_else(|| self.docs(s.schema_data.title.as_ref()));
+        self.types[id.0] = Some(TypeDef::Struct(StructDef {
+            name: Name { api, rust: name },
+            home: ctx.home.clone(),
+            direction: ctx.direction,
+            docs,
+            fields,
+            has_id,
+        }));
+        TypeRef::Named(id)
+    }
+
+    /// The fields of an object schema; `ctx.name` is the struct's own name (inline field types
+    /// are named after it).
+    fn object_fields(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx) -> Vec<Field> {
+        let (properties, required) = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+            SchemaKind::Any(a) => (&a.properties, &a.required),
+            _ => {
+                self.error(at, "expected an object schema (`type: object` with `properties`)");
+                return Vec::new();
+            }
+        };
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        for (api, prop) in properties {
+            let prop_ptr = at.push("properties").push(api);
+            let field_ctx = Ctx {
+                name: format!("{}{}", ctx.name, naming::type_name(api)),
+                home: ctx.home.clone(),
+                direction: ctx.direction,
+            };
+            let (nullable, docs) = match prop {
+                ReferenceOr::Item(p) => (p.schema_data.nullable, self.docs(p.schema_data.description.as_ref())),
+                ReferenceOr::Reference { .. } => (false, None),
+            };
+            let ty = self.schema_boxed(prop, &prop_ptr, &field_ctx);
+            let rust = scope.claim(&naming::field_name(api));
+            fields.push(Field {
+                name: Name { api: api.clone(), rust },
+                docs,
+                ty,
+                required: required.iter().any(|r| r == api),
+                nullable,
+            });
+        }
+        fields
+    }
+}
+
+/// Whether a component schema becomes a named Rust type (objects and enums do; aliases of
+/// primitives, arrays and maps are inlined where used).
+fn defines_type(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => !st.enumeration.is_empty(),
+        SchemaKind::Type(Type::Object(o)) => {
+            !o.properties.is_empty() || !matches!(o.additional_properties, Some(AdditionalProperties::Any(true)) | Some(AdditionalProperties::Schema(_)))
+        }
+        SchemaKind::Any(a) => !a.properties.is_empty(),
+        _ => false,
+    }
+}

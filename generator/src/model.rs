@@ -1,0 +1,184 @@
+//! The plain-data model between lowering and emitting: no `openapiv3` types, no tokens.
+//! Every named thing carries its API name beside its Rust name.
+
+/// A name as the API spells it and as the binding spells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub api: String,
+    pub rust: String,
+}
+
+/// The whole binding to emit.
+#[derive(Clone, Debug)]
+pub struct Api {
+    pub title: String,
+    /// `info.version`, sent in the configured API-version header.
+    pub version: String,
+    /// The first server URL, without a trailing `/`.
+    pub base_url: String,
+    /// Sorted by module path, then function name.
+    pub operations: Vec<Operation>,
+    /// The type arena; [`TypeId`] indexes it. Emitters sort by Rust name.
+    pub types: Vec<TypeDef>,
+    /// The body type shared by the operations' error (`default`) responses, if they agree.
+    pub error_body: Option<TypeRef>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One generated function.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// `api` is the operationId; `rust` the function name.
+    pub name: Name,
+    /// The module the function lives in, outermost first (`["identity", "verification_sessions"]`).
+    pub module: Vec<String>,
+    pub method: Method,
+    /// The path template as written in the spec.
+    pub path: String,
+    pub segments: Vec<PathSegment>,
+    pub path_params: Vec<PathParam>,
+    pub body: Option<RequestBody>,
+    /// The 2xx response body type.
+    pub response: TypeRef,
+    pub docs: Option<String>,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into [`Operation::path_params`].
+    Param(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct PathParam {
+    pub name: Name,
+    pub docs: Option<String>,
+    pub max_length: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded`, nested as `a[b]=v`, arrays as `a[0]=v`.
+    Form,
+}
+
+#[derive(Clone, Debug)]
+pub struct RequestBody {
+    pub encoding: BodyEncoding,
+    /// The params struct (always a [`TypeDef::Struct`] whose home is the operation's module).
+    pub params: TypeId,
+}
+
+/// A type in the arena.
+#[derive(Clone, Debug)]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &Name {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+        }
+    }
+
+    pub fn home(&self) -> &Home {
+        match self {
+            TypeDef::Struct(s) => &s.home,
+            TypeDef::Enum(e) => &e.home,
+        }
+    }
+}
+
+/// Where a type is emitted.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Home {
+    /// `crate::types`, shared by every operation.
+    Shared,
+    /// An operation module (request parameter types live next to their function).
+    Module(Vec<String>),
+}
+
+/// Response objects deserialize (and re-serialize); request params only serialize.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Response,
+    Request,
+}
+
+#[derive(Clone, Debug)]
+pub struct StructDef {
+    /// `api` is the schema key or the JSON path that produced it.
+    pub name: Name,
+    pub home: Home,
+    pub direction: Direction,
+    pub docs: Option<String>,
+    pub fields: Vec<Field>,
+    /// Whether the object has a required string `id` field (so `Expandable<T>::id()` works).
+    pub has_id: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: Name,
+    pub docs: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    pub name: Name,
+    pub home: Home,
+    pub docs: Option<String>,
+    pub variants: Vec<Name>,
+}
+
+/// How a value is typed, by reference into the arena for named types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeRef {
+    String,
+    Integer,
+    /// An integer with `format: unix-time` (seconds since the epoch).
+    Timestamp,
+    Number,
+    Boolean,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with free-form members.
+    JsonObject,
+    Named(TypeId),
+    Array(Box<TypeRef>),
+    /// `additionalProperties: <schema>`, keyed by string.
+    Map(Box<TypeRef>),
+    /// An id string, or the object it names once expanded.
+    Expandable(TypeId),
+}

@@ -1,0 +1,12 @@
+{{ header }}
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod runtime;
+pub mod types;
+
+{{ modules }}
+pub use runtime::{
+    ApiError, ApiErrorBody, Client, ClientBuilder, DecodeError, Error, Expandable, HasId, InvalidArgument, Result,
+    Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT,
+};

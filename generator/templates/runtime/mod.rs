@@ -1,0 +1,26 @@
+{{ header }}
+//! The hand-written part of the binding that every generated operation shares: the client,
+//! errors, wire encoding and the id-or-object type. It is emitted from the generator's templates.
+
+mod client;
+mod error;
+mod expandable;
+{%- if uses_form %}
+mod form;
+{%- endif %}
+{%- if uses_path %}
+mod path;
+{%- endif %}
+
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+{%- if uses_form %}
+pub(crate) use form::form_encode;
+{%- endif %}
+{%- if uses_path %}
+pub(crate) use path::path_segment;
+{%- endif %}
+pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use expandable::{Expandable, HasId};
+
+/// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
+pub type Timestamp = i64;

@@ -1,0 +1,2 @@
+//! Shared by the integration tests: a scripted HTTP server on loopback.
+pub mod server;
