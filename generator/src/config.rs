@@ -71,7 +71,10 @@ impl Selection {
     pub fn selects(&self, operation_id: &str, path: &str) -> bool {
         self.all
             || self.include.iter().any(|id| id == operation_id)
-            || self.path_prefixes.iter().any(|p| path.starts_with(p.as_str()))
+            || self
+                .path_prefixes
+                .iter()
+                .any(|p| path.starts_with(p.as_str()))
     }
 }
 

@@ -1,1 +1,3 @@
-pub fn to_markdown(text: &str, _site: &str) -> String { text.to_owned() }
+pub fn to_markdown(text: &str, _site: &str) -> String {
+    text.to_owned()
+}

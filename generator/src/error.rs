@@ -16,7 +16,12 @@ pub struct SpecError {
 
 impl SpecError {
     pub fn new(file: &str, pointer: &Pointer, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), pointer: pointer.0.clone(), line_col: None, message: message.into() }
+        Self {
+            file: file.to_owned(),
+            pointer: pointer.0.clone(),
+            line_col: None,
+            message: message.into(),
+        }
     }
 
     /// `file#/pointer`, the location as a person pastes it.
@@ -41,7 +46,11 @@ pub struct SpecErrors(pub Vec<SpecError>);
 impl fmt::Display for SpecErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        writeln!(f, "{n} problem{} in the spec:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "{n} problem{} in the spec:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
             writeln!(f, "  {e}")?;
         }
@@ -86,9 +95,15 @@ mod tests {
 
     #[test]
     fn pointers_escape_slash_and_tilde() {
-        let p = Pointer::root().push("paths").push("/v1/a~b/{id}").push("post");
+        let p = Pointer::root()
+            .push("paths")
+            .push("/v1/a~b/{id}")
+            .push("post");
         assert_eq!(p.as_str(), "/paths/~1v1~1a~0b~1{id}/post");
         let e = SpecError::new("specs/x.yaml", &p, "boom");
-        assert_eq!(e.to_string(), "specs/x.yaml#/paths/~1v1~1a~0b~1{id}/post: boom");
+        assert_eq!(
+            e.to_string(),
+            "specs/x.yaml#/paths/~1v1~1a~0b~1{id}/post: boom"
+        );
     }
 }

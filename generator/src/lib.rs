@@ -43,12 +43,7 @@ pub fn generate(
     config_file: &str,
     provenance: &Provenance,
 ) -> Result<Generated, SpecErrors> {
-    let mut problems = validate::validate(spec, &config.operations, config_file);
-    if !problems.is_empty() {
-        problems.sort();
-        problems.dedup();
-        return Err(SpecErrors(problems));
-    }
+    check(spec, &config.operations, config_file)?;
     let api = lower::lower(spec, config).map_err(|mut problems| {
         problems.sort();
         problems.dedup();
@@ -62,7 +57,27 @@ pub fn generate(
             message: bug,
         }])
     })?;
-    Ok(Generated { files, operations: api.operations.len(), types: api.types.len() })
+    Ok(Generated {
+        files,
+        operations: api.operations.len(),
+        types: api.types.len(),
+    })
+}
+
+/// Validates without generating: every problem the selected operations would hit, plus the
+/// document-wide checks (`$ref`s, path templates). What `generate` runs first.
+pub fn check(
+    spec: &LoadedSpec,
+    selection: &config::Selection,
+    config_file: &str,
+) -> Result<(), SpecErrors> {
+    let mut problems = validate::validate(spec, selection, config_file);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    problems.dedup();
+    Err(SpecErrors(problems))
 }
 
 /// The project README's examples, compiled as doctests against the checked-in binding.

@@ -18,11 +18,18 @@ pub struct LoadedSpec {
 /// Parses a spec. JSON is recognised by its first character; anything else is read as YAML.
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     let one = |pointer: &Pointer, line_col: Option<(usize, usize)>, message: String| {
-        SpecErrors(vec![SpecError { line_col, ..SpecError::new(file, pointer, message) }])
+        SpecErrors(vec![SpecError {
+            line_col,
+            ..SpecError::new(file, pointer, message)
+        }])
     };
     let raw: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
-            one(&Pointer::root(), Some((e.line(), e.column())), format!("JSON syntax error: {e}"))
+            one(
+                &Pointer::root(),
+                Some((e.line(), e.column())),
+                format!("JSON syntax error: {e}"),
+            )
         })?
     } else {
         serde_yaml::from_str(text).map_err(|e| {
@@ -31,7 +38,11 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         })?
     };
     if raw.is_null() {
-        return Err(one(&Pointer::root(), Some((1, 1)), "the file is empty".to_owned()));
+        return Err(one(
+            &Pointer::root(),
+            Some((1, 1)),
+            "the file is empty".to_owned(),
+        ));
     }
 
     match raw.get("openapi").and_then(Value::as_str) {
@@ -56,31 +67,60 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         }
         SpecErrors(errors)
     })?;
-    Ok(LoadedSpec { file: file.to_owned(), raw, api })
+    Ok(LoadedSpec {
+        file: file.to_owned(),
+        raw,
+        api,
+    })
 }
 
 /// Every path item and component that does not have its OpenAPI shape, located.
 fn shape_errors(file: &str, raw: &Value) -> Vec<SpecError> {
     use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
 
-    fn check<T: serde::de::DeserializeOwned>(file: &str, at: Pointer, value: &Value, out: &mut Vec<SpecError>) {
+    fn check<T: serde::de::DeserializeOwned>(
+        file: &str,
+        at: Pointer,
+        value: &Value,
+        out: &mut Vec<SpecError>,
+    ) {
         if let Err(e) = serde_path_to_error::deserialize::<_, T>(value) {
             let pointer = pointer_of(e.path());
             let inner = Pointer::from_fragment(&format!("{}{pointer}", at.as_str()));
-            out.push(SpecError::new(file, &inner, format!("not a valid OpenAPI 3.0 document here: {}", e.inner())));
+            out.push(SpecError::new(
+                file,
+                &inner,
+                format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+            ));
         }
     }
 
     let mut out = Vec::new();
-    let entries = |key: &str| raw.get(key).and_then(Value::as_object).into_iter().flatten();
+    let entries = |key: &str| {
+        raw.get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    };
     for (path, item) in entries("paths") {
         // Not through `ReferenceOr`: it is an untagged enum, which would hide the inner path.
         if item.get("$ref").is_none() {
-            check::<PathItem>(file, Pointer::root().push("paths").push(path), item, &mut out);
+            check::<PathItem>(
+                file,
+                Pointer::root().push("paths").push(path),
+                item,
+                &mut out,
+            );
         }
     }
     let components = raw.get("components");
-    let group = |kind: &str| components.and_then(|c| c.get(kind)).and_then(Value::as_object).into_iter().flatten();
+    let group = |kind: &str| {
+        components
+            .and_then(|c| c.get(kind))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    };
     let at = |kind: &str, name: &str| Pointer::root().push("components").push(kind).push(name);
     for (name, v) in group("schemas") {
         check::<ReferenceOr<Schema>>(file, at("schemas", name), v, &mut out);
@@ -128,7 +168,11 @@ mod tests {
 
     #[test]
     fn openapi_31_is_refused() {
-        let e = load("a.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
+        let e = load(
+            "a.yaml",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap_err();
         assert_eq!(e.0[0].pointer, "/openapi");
     }
 

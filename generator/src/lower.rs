@@ -25,14 +25,23 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         .first()
         .map(|s| s.url.trim_end_matches('/').to_owned())
         .unwrap_or_default();
-    let site = config.docs.site.clone().unwrap_or_else(|| origin(&base_url));
+    let site = config
+        .docs
+        .site
+        .clone()
+        .unwrap_or_else(|| origin(&base_url));
     let mut cx = Lowerer::new(spec, site);
 
     let mut ops = Vec::new();
     for (path, item) in &spec.api.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (method, op) in operations(item) {
-            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
             if config.operations.selects(&id, path) {
                 let ptr = Pointer::root().push("paths").push(path).push(method);
                 ops.push((id, method, path.as_str(), item, op, ptr));
@@ -58,7 +67,10 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         if located[&locations[i]].len() > 1 {
             function = naming::field_name(id);
         }
-        let name = Name { api: id.clone(), rust: function };
+        let name = Name {
+            api: id.clone(),
+            rust: function,
+        };
         if let Some(lowered) = cx.operation(name, module, method, path, item, op, ptr) {
             operations_out.push(lowered.0);
             error_bodies.push(lowered.1);
@@ -127,13 +139,20 @@ impl<'a> Lowerer<'a> {
             // selected ones, so selecting more operations never renames a type.
             let mut wanted: BTreeMap<String, Vec<&str>> = BTreeMap::new();
             for key in components.schemas.keys() {
-                wanted.entry(naming::component_type_name(key)).or_default().push(key);
+                wanted
+                    .entry(naming::component_type_name(key))
+                    .or_default()
+                    .push(key);
             }
             let mut sorted: Vec<&String> = components.schemas.keys().collect();
             sorted.sort();
             for key in sorted {
                 let short = naming::component_type_name(key);
-                let name = if wanted[&short].len() > 1 { naming::component_type_name_full(key) } else { short };
+                let name = if wanted[&short].len() > 1 {
+                    naming::component_type_name_full(key)
+                } else {
+                    short
+                };
                 component_names.insert(key.clone(), shared.claim(&name));
             }
         }
@@ -156,7 +175,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn docs(&self, text: Option<&String>) -> Option<String> {
-        text.map(|t| docs::to_markdown(t, &self.site)).filter(|t| !t.trim().is_empty())
+        text.map(|t| docs::to_markdown(t, &self.site))
+            .filter(|t| !t.trim().is_empty())
     }
 
     fn claim(&mut self, home: &Home, wanted: &str) -> String {
@@ -236,10 +256,18 @@ impl<'a> Lowerer<'a> {
             match part {
                 Part::Literal(text) => segments.push(PathSegment::Literal(text.clone())),
                 Part::Param(api) => {
-                    let (docs, max_length) = declared.get(api.as_str()).cloned().unwrap_or_default();
+                    let (docs, max_length) =
+                        declared.get(api.as_str()).cloned().unwrap_or_default();
                     let rust = arg_scope.claim(&naming::field_name(api));
                     segments.push(PathSegment::Param(path_params.len()));
-                    path_params.push(PathParam { name: Name { api: api.clone(), rust }, docs, max_length });
+                    path_params.push(PathParam {
+                        name: Name {
+                            api: api.clone(),
+                            rust,
+                        },
+                        docs,
+                        max_length,
+                    });
                 }
             }
         }
@@ -301,7 +329,11 @@ impl<'a> Lowerer<'a> {
         let home = Home::Module(module.to_vec());
         let params_name = format!("{}Params", naming::type_name(naming::unraw(&name.rust)));
         let params_name = self.claim(&home, &params_name);
-        let ctx = Ctx { name: params_name.clone(), home: home.clone(), direction: Direction::Request };
+        let ctx = Ctx {
+            name: params_name.clone(),
+            home: home.clone(),
+            direction: Direction::Request,
+        };
         // The params struct is always its own type in the operation's module, even when the
         // schema is a shared component, so every operation's arguments read the same way.
         let id = self.reserve_slot();
@@ -315,19 +347,33 @@ impl<'a> Lowerer<'a> {
                 }
             },
         };
-        let docs = Some(format!("Parameters for [`{}`].", name.rust.trim_start_matches("r#")));
+        let docs = Some(format!(
+            "Parameters for [`{}`].",
+            name.rust.trim_start_matches("r#")
+        ));
         self.types[id.0] = Some(TypeDef::Struct(StructDef {
-            name: Name { api: name.api.clone(), rust: params_name },
+            name: Name {
+                api: name.api.clone(),
+                rust: params_name,
+            },
             home,
             direction: Direction::Request,
             docs,
             has_id: false,
             fields,
         }));
-        Some(RequestBody { encoding: BodyEncoding::Form, params: id })
+        Some(RequestBody {
+            encoding: BodyEncoding::Form,
+            params: id,
+        })
     }
 
-    fn response_body(&mut self, r: &'a ReferenceOr<openapiv3::Response>, at: &Pointer, ctx: Ctx) -> Option<TypeRef> {
+    fn response_body(
+        &mut self,
+        r: &'a ReferenceOr<openapiv3::Response>,
+        at: &Pointer,
+        ctx: Ctx,
+    ) -> Option<TypeRef> {
         let (ptr, response) = match self.resolver.response(r, at) {
             Ok(r) => r,
             Err(e) => {
@@ -350,7 +396,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn schema_boxed(&mut self, r: &'a ReferenceOr<Box<Schema>>, at: &Pointer, ctx: &Ctx) -> TypeRef {
+    fn schema_boxed(
+        &mut self,
+        r: &'a ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        ctx: &Ctx,
+    ) -> TypeRef {
         match self.resolver.schema_boxed(r, at) {
             Ok(resolved) => self.resolved(resolved, ctx),
             Err(e) => {
@@ -361,7 +412,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolved(&mut self, r: Resolved<'a, Schema>, ctx: &Ctx) -> TypeRef {
-        let Some(key) = r.component else { return self.inline(r.item, &r.pointer, ctx, None) };
+        let Some(key) = r.component else {
+            return self.inline(r.item, &r.pointer, ctx, None);
+        };
         let request = ctx.direction == Direction::Request;
         if let Some(id) = self.by_component.get(&(key.to_owned(), request)) {
             return TypeRef::Named(*id);
@@ -375,13 +428,27 @@ impl<'a> Lowerer<'a> {
             (true, Some(n)) => self.claim(&ctx.home, &n),
             (_, None) => self.claim(&ctx.home, &naming::component_type_name(key)),
         };
-        let home = if request { ctx.home.clone() } else { Home::Shared };
-        let ctx = Ctx { name, home, direction: ctx.direction };
+        let home = if request {
+            ctx.home.clone()
+        } else {
+            Home::Shared
+        };
+        let ctx = Ctx {
+            name,
+            home,
+            direction: ctx.direction,
+        };
         self.inline(r.item, &r.pointer, &ctx, Some(key))
     }
 
     /// Lowers a schema in place. `component` is set when `ctx.name` is already claimed for it.
-    fn inline(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx, component: Option<&str>) -> TypeRef {
+    fn inline(
+        &mut self,
+        s: &'a Schema,
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+    ) -> TypeRef {
         let docs = self.docs(s.schema_data.description.as_ref());
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
@@ -389,7 +456,8 @@ impl<'a> Lowerer<'a> {
                 let name = self.type_name(ctx, component);
                 let id = self.reserve_slot();
                 if let Some(key) = component {
-                    self.by_component.insert((key.to_owned(), ctx.direction == Direction::Request), id);
+                    self.by_component
+                        .insert((key.to_owned(), ctx.direction == Direction::Request), id);
                 }
                 let mut scope = Scope::new();
                 scope.reserve(["Unknown"]);
@@ -419,23 +487,36 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => TypeRef::Array(Box::new(self.schema_boxed(items, &at.push("items"), ctx))),
+                Some(items) => {
+                    TypeRef::Array(Box::new(self.schema_boxed(items, &at.push("items"), ctx)))
+                }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
             SchemaKind::Type(Type::Object(o)) => {
                 if o.properties.is_empty() && component.is_none() {
                     return self.map_of(o.additional_properties.as_ref(), at, ctx);
                 }
-                if o.properties.is_empty() && matches!(o.additional_properties, Some(AdditionalProperties::Any(true))) {
+                if o.properties.is_empty()
+                    && matches!(
+                        o.additional_properties,
+                        Some(AdditionalProperties::Any(true))
+                    )
+                {
                     return TypeRef::JsonObject;
                 }
                 self.struct_type(s, at, ctx, component, docs)
             }
             SchemaKind::AnyOf { any_of: variants } | SchemaKind::OneOf { one_of: variants } => {
-                let key = if matches!(s.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+                let key = if matches!(s.schema_kind, SchemaKind::AnyOf { .. }) {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
                 self.union(variants, &at.push(key), ctx)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => self.schema(&all_of[0], &at.push("allOf").push(0), ctx),
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.schema(&all_of[0], &at.push("allOf").push(0), ctx)
+            }
             SchemaKind::AllOf { .. } => {
                 self.error(at, "`allOf` with more than one schema is not supported yet");
                 TypeRef::Json
@@ -444,7 +525,9 @@ impl<'a> Lowerer<'a> {
                 self.error(at, "`not` schemas are not supported");
                 TypeRef::Json
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() => self.struct_type(s, at, ctx, component, docs),
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                self.struct_type(s, at, ctx, component, docs)
+            }
             SchemaKind::Any(_) => TypeRef::Json,
         }
     }
@@ -456,10 +539,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn map_of(&mut self, extra: Option<&'a AdditionalProperties>, at: &Pointer, ctx: &Ctx) -> TypeRef {
+    fn map_of(
+        &mut self,
+        extra: Option<&'a AdditionalProperties>,
+        at: &Pointer,
+        ctx: &Ctx,
+    ) -> TypeRef {
         match extra {
             Some(AdditionalProperties::Schema(schema)) => {
-                let value = match self.resolver.schema(schema, &at.push("additionalProperties")) {
+                let value = match self
+                    .resolver
+                    .schema(schema, &at.push("additionalProperties"))
+                {
                     Ok(r) => self.resolved(r, ctx),
                     Err(e) => {
                         self.errors.push(e);
@@ -478,10 +569,14 @@ impl<'a> Lowerer<'a> {
             return self.schema(only, &at.push(0), ctx);
         }
         if let [a, b] = variants {
-            let is_id = |r: &ReferenceOr<Schema>| {
-                matches!(r, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if s.enumeration.is_empty())
+            let is_id = |r: &ReferenceOr<Schema>| matches!(r, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if s.enumeration.is_empty());
+            let object = if is_id(a) {
+                Some((b, 1))
+            } else if is_id(b) {
+                Some((a, 0))
+            } else {
+                None
             };
-            let object = if is_id(a) { Some((b, 1)) } else if is_id(b) { Some((a, 0)) } else { None };
             if let Some((object, i)) = object {
                 if let TypeRef::Named(id) = self.schema(object, &at.push(i), ctx) {
                     if matches!(self.types[id.0], Some(TypeDef::Struct(_)) | None) {
@@ -495,15 +590,29 @@ impl<'a> Lowerer<'a> {
         TypeRef::Json
     }
 
-    fn struct_type(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx, component: Option<&str>, docs: Option<String>) -> TypeRef {
+    fn struct_type(
+        &mut self,
+        s: &'a Schema,
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+        docs: Option<String>,
+    ) -> TypeRef {
         let name = self.type_name(ctx, component);
         let id = self.reserve_slot();
         if let Some(key) = component {
-            self.by_component.insert((key.to_owned(), ctx.direction == Direction::Request), id);
+            self.by_component
+                .insert((key.to_owned(), ctx.direction == Direction::Request), id);
         }
-        let inner = Ctx { name: name.clone(), home: ctx.home.clone(), direction: ctx.direction };
+        let inner = Ctx {
+            name: name.clone(),
+            home: ctx.home.clone(),
+            direction: ctx.direction,
+        };
         let fields = self.object_fields(s, at, &inner);
-        let has_id = fields.iter().any(|f| f.name.api == "id" && f.required && !f.nullable && f.ty == TypeRef::String);
+        let has_id = fields
+            .iter()
+            .any(|f| f.name.api == "id" && f.required && !f.nullable && f.ty == TypeRef::String);
         let api = component.map_or_else(|| at.to_string(), str::to_owned);
         let docs = docs.or_else(|| self.docs(s.schema_data.title.as_ref()));
         self.types[id.0] = Some(TypeDef::Struct(StructDef {
@@ -524,7 +633,10 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
             SchemaKind::Any(a) => (&a.properties, &a.required),
             _ => {
-                self.error(at, "expected an object schema (`type: object` with `properties`)");
+                self.error(
+                    at,
+                    "expected an object schema (`type: object` with `properties`)",
+                );
                 return Vec::new();
             }
         };
@@ -538,13 +650,19 @@ impl<'a> Lowerer<'a> {
                 direction: ctx.direction,
             };
             let (nullable, docs) = match prop {
-                ReferenceOr::Item(p) => (p.schema_data.nullable, self.docs(p.schema_data.description.as_ref())),
+                ReferenceOr::Item(p) => (
+                    p.schema_data.nullable,
+                    self.docs(p.schema_data.description.as_ref()),
+                ),
                 ReferenceOr::Reference { .. } => (false, None),
             };
             let ty = self.schema_boxed(prop, &prop_ptr, &field_ctx);
             let rust = scope.claim(&naming::field_name(api));
             fields.push(Field {
-                name: Name { api: api.clone(), rust },
+                name: Name {
+                    api: api.clone(),
+                    rust,
+                },
                 docs,
                 ty,
                 required: required.iter().any(|r| r == api),
@@ -561,7 +679,11 @@ fn defines_type(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::Type(Type::String(st)) => !st.enumeration.is_empty(),
         SchemaKind::Type(Type::Object(o)) => {
-            !o.properties.is_empty() || !matches!(o.additional_properties, Some(AdditionalProperties::Any(true)) | Some(AdditionalProperties::Schema(_)))
+            !o.properties.is_empty()
+                || !matches!(
+                    o.additional_properties,
+                    Some(AdditionalProperties::Any(true)) | Some(AdditionalProperties::Schema(_))
+                )
         }
         SchemaKind::Any(a) => !a.properties.is_empty(),
         _ => false,

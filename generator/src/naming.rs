@@ -20,15 +20,52 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
 /// Type names that would shadow the prelude or the runtime inside generated modules.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
-    "Copy", "Send", "Sync", "Sized", "Debug", "Display", "Iterator", "From", "Into", "Drop",
-    "Fn", "FnMut", "FnOnce", "ToString", "ToOwned", "PartialEq", "Eq", "Ord", "PartialOrd",
-    "Hash", "Unknown",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Debug",
+    "Display",
+    "Iterator",
+    "From",
+    "Into",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "ToString",
+    "ToOwned",
+    "PartialEq",
+    "Eq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Unknown",
 ];
 
 /// Module names the binding's own code or its dependencies already use at the crate root.
-const RESERVED_MODULES: &[&str] =
-    &["runtime", "types", "std", "core", "alloc", "serde", "serde_json", "reqwest", "tests"];
+const RESERVED_MODULES: &[&str] = &[
+    "runtime",
+    "types",
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "reqwest",
+    "tests",
+];
 
 fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
@@ -44,7 +81,9 @@ fn fix_leading(s: String, prefix: &str) -> String {
 
 /// Keeps only characters valid in a Rust identifier, after heck has done the casing.
 fn clean(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 /// A field, function or argument name: `snake_case`, keywords as raw identifiers (`r#type`).
@@ -151,7 +190,11 @@ impl Scope {
         }
         // `r#type` must not become `r#type2`, and snake names keep their style with `_2`.
         let base = wanted.strip_prefix("r#").unwrap_or(wanted);
-        let sep = if base.chars().next().is_some_and(|c| c.is_ascii_uppercase()) { "" } else { "_" };
+        let sep = if base.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
         (2..)
             .map(|n| format!("{base}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -179,7 +222,8 @@ pub fn unraw(ident: &str) -> &str {
 pub fn operation_location(method: &str, path: &str) -> (Vec<String>, String) {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_version = |s: &str| {
-        s.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        s.strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     };
     let segments = match segments.split_first() {
         Some((first, rest)) if is_version(first) => rest.to_vec(),
@@ -189,10 +233,16 @@ pub fn operation_location(method: &str, path: &str) -> (Vec<String>, String) {
     let is_plural = |s: &str| s.ends_with('s') && !s.ends_with("ss");
     let after_param = segments.len() >= 2 && is_param(segments[segments.len() - 2]);
     let action = match segments.last() {
-        Some(last) if !is_param(last) && after_param && method != "get" && !is_plural(last) => Some(*last),
+        Some(last) if !is_param(last) && after_param && method != "get" && !is_plural(last) => {
+            Some(*last)
+        }
         _ => None,
     };
-    let module_segments = if action.is_some() { &segments[..segments.len() - 1] } else { &segments[..] };
+    let module_segments = if action.is_some() {
+        &segments[..segments.len() - 1]
+    } else {
+        &segments[..]
+    };
     let last = segments.last().copied().unwrap_or("");
     let on_item = is_param(last);
     let collection = !on_item && is_plural(last);
@@ -207,8 +257,11 @@ pub fn operation_location(method: &str, path: &str) -> (Vec<String>, String) {
         (None, "delete") => "delete".to_owned(),
         (None, other) => field_name(other),
     };
-    let mut module: Vec<String> =
-        module_segments.iter().filter(|s| !is_param(s)).map(|s| module_name(s)).collect();
+    let mut module: Vec<String> = module_segments
+        .iter()
+        .filter(|s| !is_param(s))
+        .map(|s| module_name(s))
+        .collect();
     if module.is_empty() {
         module.push("api".to_owned());
     }
@@ -278,7 +331,10 @@ mod tests {
         ] {
             assert_eq!(type_name(api), rust, "type_name({api:?})");
         }
-        assert_eq!(component_type_name("identity.verification_session"), "VerificationSession");
+        assert_eq!(
+            component_type_name("identity.verification_session"),
+            "VerificationSession"
+        );
         assert_eq!(component_type_name("error"), "Error");
         assert_eq!(component_type_name_full("issuing.card"), "IssuingCard");
     }
@@ -287,7 +343,10 @@ mod tests {
     fn variant_names() {
         for (api, rust) in [
             ("requires_input", "RequiresInput"),
-            ("identity.verification_session", "IdentityVerificationSession"),
+            (
+                "identity.verification_session",
+                "IdentityVerificationSession",
+            ),
             ("", "Empty"),
             ("*", "Value"),
             ("3ds", "V3ds"),
@@ -302,27 +361,81 @@ mod tests {
     #[test]
     fn operation_locations() {
         for (method, path, module, function) in [
-            ("post", "/v1/identity/verification_sessions/{session}/redact", "identity::verification_sessions", "redact"),
-            ("get", "/v1/identity/verification_sessions/{session}", "identity::verification_sessions", "retrieve"),
-            ("post", "/v1/identity/verification_sessions/{session}", "identity::verification_sessions", "update"),
-            ("get", "/v1/identity/verification_sessions", "identity::verification_sessions", "list"),
-            ("post", "/v1/identity/verification_sessions", "identity::verification_sessions", "create"),
+            (
+                "post",
+                "/v1/identity/verification_sessions/{session}/redact",
+                "identity::verification_sessions",
+                "redact",
+            ),
+            (
+                "get",
+                "/v1/identity/verification_sessions/{session}",
+                "identity::verification_sessions",
+                "retrieve",
+            ),
+            (
+                "post",
+                "/v1/identity/verification_sessions/{session}",
+                "identity::verification_sessions",
+                "update",
+            ),
+            (
+                "get",
+                "/v1/identity/verification_sessions",
+                "identity::verification_sessions",
+                "list",
+            ),
+            (
+                "post",
+                "/v1/identity/verification_sessions",
+                "identity::verification_sessions",
+                "create",
+            ),
             ("delete", "/v1/customers/{customer}", "customers", "delete"),
-            ("post", "/v1/customers/{customer}/sources/{id}/verify", "customers::sources", "verify"),
-            ("get", "/v1/customers/{customer}/sources", "customers::sources", "list"),
+            (
+                "post",
+                "/v1/customers/{customer}/sources/{id}/verify",
+                "customers::sources",
+                "verify",
+            ),
+            (
+                "get",
+                "/v1/customers/{customer}/sources",
+                "customers::sources",
+                "list",
+            ),
             ("put", "/pets/{id}", "pets", "replace"),
             ("patch", "/pets", "pets", "update"),
             ("get", "/", "api", "retrieve"),
-            ("get", "/v1/customers/{customer}/cash_balance", "customers::cash_balance", "retrieve"),
-            ("post", "/v1/charges/{charge}/refunds", "charges::refunds", "create"),
+            (
+                "get",
+                "/v1/customers/{customer}/cash_balance",
+                "customers::cash_balance",
+                "retrieve",
+            ),
+            (
+                "post",
+                "/v1/charges/{charge}/refunds",
+                "charges::refunds",
+                "create",
+            ),
             ("post", "/v1/invoices/{invoice}/pay", "invoices", "pay"),
-            ("post", "/v1/payment_intents/{intent}/process", "payment_intents", "process"),
+            (
+                "post",
+                "/v1/payment_intents/{intent}/process",
+                "payment_intents",
+                "process",
+            ),
             ("get", "/v1/balance", "balance", "retrieve"),
             ("get", "/v2/types/{id}", "types_api", "retrieve"),
             ("post", "/v1/charges/{charge}/type", "charges", "r#type"),
         ] {
             let (m, f) = operation_location(method, path);
-            assert_eq!((m.join("::").as_str(), f.as_str()), (module, function), "{method} {path}");
+            assert_eq!(
+                (m.join("::").as_str(), f.as_str()),
+                (module, function),
+                "{method} {path}"
+            );
         }
     }
 

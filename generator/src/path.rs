@@ -48,7 +48,10 @@ pub fn parse_template(path: &str) -> Result<Template, String> {
                 if name.is_empty() || name.contains('{') {
                     return Err(format!("path `{path}` has an empty or nested `{{}}`"));
                 }
-                if parts.iter().any(|p| matches!(p, Part::Param(n) if n == name)) {
+                if parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Param(n) if n == name))
+                {
                     return Err(format!("path `{path}` names `{{{name}}}` twice"));
                 }
                 parts.push(Part::Param(name.to_owned()));
@@ -77,14 +80,25 @@ mod tests {
             ("/v1/items", vec![lit("/v1/items")]),
             (
                 "/v1/identity/verification_sessions/{session}/redact",
-                vec![lit("/v1/identity/verification_sessions/"), param("session"), lit("/redact")],
+                vec![
+                    lit("/v1/identity/verification_sessions/"),
+                    param("session"),
+                    lit("/redact"),
+                ],
             ),
             ("/{a}/{b}", vec![lit("/"), param("a"), lit("/"), param("b")]),
-            ("/files/{id}.json", vec![lit("/files/"), param("id"), lit(".json")]),
+            (
+                "/files/{id}.json",
+                vec![lit("/files/"), param("id"), lit(".json")],
+            ),
             ("/", vec![lit("/")]),
         ];
         for (path, parts) in ok {
-            assert_eq!(parse_template(path).map(|t| t.parts).as_ref(), Ok(parts), "{path}");
+            assert_eq!(
+                parse_template(path).map(|t| t.parts).as_ref(),
+                Ok(parts),
+                "{path}"
+            );
         }
         for bad in ["/a/{b", "/a/b}", "/a/{}", "/a/{{b}}", "/{a}/{a}", "a/b"] {
             assert!(parse_template(bad).is_err(), "{bad} should be rejected");

@@ -27,7 +27,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// Splits `#/components/<kind>/<name>` into the name, unescaping `~1` and `~0`.
-    fn component_name(&self, reference: &str, kind: &str, at: &Pointer) -> Result<String, SpecError> {
+    fn component_name(
+        &self,
+        reference: &str,
+        kind: &str,
+        at: &Pointer,
+    ) -> Result<String, SpecError> {
         let prefix = format!("#/components/{kind}/");
         match reference.strip_prefix(prefix.as_str()) {
             Some(name) if !name.contains('/') => Ok(name.replace("~1", "/").replace("~0", "~")),
@@ -40,24 +45,49 @@ impl<'a> Resolver<'a> {
     }
 
     fn dangling(&self, reference: &str, at: &Pointer) -> SpecError {
-        SpecError::new(self.file, &at.push("$ref"), format!("`$ref: {reference}` points at nothing in this file"))
+        SpecError::new(
+            self.file,
+            &at.push("$ref"),
+            format!("`$ref: {reference}` points at nothing in this file"),
+        )
     }
 
-    pub fn schema(&self, r: &'a ReferenceOr<Schema>, at: &Pointer) -> Result<Resolved<'a, Schema>, SpecError> {
+    pub fn schema(
+        &self,
+        r: &'a ReferenceOr<Schema>,
+        at: &Pointer,
+    ) -> Result<Resolved<'a, Schema>, SpecError> {
         match r {
-            ReferenceOr::Item(item) => Ok(Resolved { pointer: at.clone(), item, component: None }),
+            ReferenceOr::Item(item) => Ok(Resolved {
+                pointer: at.clone(),
+                item,
+                component: None,
+            }),
             ReferenceOr::Reference { reference } => self.schema_named(reference, at, 0),
         }
     }
 
-    pub fn schema_boxed(&self, r: &'a ReferenceOr<Box<Schema>>, at: &Pointer) -> Result<Resolved<'a, Schema>, SpecError> {
+    pub fn schema_boxed(
+        &self,
+        r: &'a ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+    ) -> Result<Resolved<'a, Schema>, SpecError> {
         match r {
-            ReferenceOr::Item(item) => Ok(Resolved { pointer: at.clone(), item, component: None }),
+            ReferenceOr::Item(item) => Ok(Resolved {
+                pointer: at.clone(),
+                item,
+                component: None,
+            }),
             ReferenceOr::Reference { reference } => self.schema_named(reference, at, 0),
         }
     }
 
-    fn schema_named(&self, reference: &str, at: &Pointer, depth: usize) -> Result<Resolved<'a, Schema>, SpecError> {
+    fn schema_named(
+        &self,
+        reference: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<Resolved<'a, Schema>, SpecError> {
         let name = self.component_name(reference, "schemas", at)?;
         let schemas = self.api.components.as_ref().map(|c| &c.schemas);
         let (key, target) = schemas
@@ -65,23 +95,45 @@ impl<'a> Resolver<'a> {
             .ok_or_else(|| self.dangling(reference, at))?;
         let pointer = Pointer::root().push("components").push("schemas").push(key);
         match target {
-            ReferenceOr::Item(item) => Ok(Resolved { pointer, item, component: Some(key.as_str()) }),
+            ReferenceOr::Item(item) => Ok(Resolved {
+                pointer,
+                item,
+                component: Some(key.as_str()),
+            }),
             // A component that is only an alias for another: follow it; a cycle of aliases ends here.
-            ReferenceOr::Reference { reference } if depth < 32 => self.schema_named(reference, &pointer, depth + 1),
-            ReferenceOr::Reference { .. } => Err(SpecError::new(self.file, &pointer, "`$ref` chain does not end")),
+            ReferenceOr::Reference { reference } if depth < 32 => {
+                self.schema_named(reference, &pointer, depth + 1)
+            }
+            ReferenceOr::Reference { .. } => Err(SpecError::new(
+                self.file,
+                &pointer,
+                "`$ref` chain does not end",
+            )),
         }
     }
 
-    pub fn parameter(&self, r: &'a ReferenceOr<Parameter>, at: &Pointer) -> Result<(Pointer, &'a Parameter), SpecError> {
+    pub fn parameter(
+        &self,
+        r: &'a ReferenceOr<Parameter>,
+        at: &Pointer,
+    ) -> Result<(Pointer, &'a Parameter), SpecError> {
         let lookup = |c: &'a openapiv3::Components, n: &str| c.parameters.get(n);
         self.other(r, at, "parameters", lookup)
     }
 
-    pub fn request_body(&self, r: &'a ReferenceOr<RequestBody>, at: &Pointer) -> Result<(Pointer, &'a RequestBody), SpecError> {
+    pub fn request_body(
+        &self,
+        r: &'a ReferenceOr<RequestBody>,
+        at: &Pointer,
+    ) -> Result<(Pointer, &'a RequestBody), SpecError> {
         self.other(r, at, "requestBodies", |c, n| c.request_bodies.get(n))
     }
 
-    pub fn response(&self, r: &'a ReferenceOr<Response>, at: &Pointer) -> Result<(Pointer, &'a Response), SpecError> {
+    pub fn response(
+        &self,
+        r: &'a ReferenceOr<Response>,
+        at: &Pointer,
+    ) -> Result<(Pointer, &'a Response), SpecError> {
         self.other(r, at, "responses", |c, n| c.responses.get(n))
     }
 
@@ -101,9 +153,11 @@ impl<'a> Resolver<'a> {
                 let pointer = Pointer::root().push("components").push(kind).push(&name);
                 match target {
                     Some(ReferenceOr::Item(item)) => Ok((pointer, item)),
-                    Some(ReferenceOr::Reference { .. }) => {
-                        Err(SpecError::new(self.file, &pointer, "a `$ref` to another `$ref` is not supported here"))
-                    }
+                    Some(ReferenceOr::Reference { .. }) => Err(SpecError::new(
+                        self.file,
+                        &pointer,
+                        "a `$ref` to another `$ref` is not supported here",
+                    )),
                     None => Err(self.dangling(reference, at)),
                 }
             }

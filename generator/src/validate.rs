@@ -21,7 +21,9 @@ pub fn validate(spec: &LoadedSpec, selection: &Selection, config_file: &str) -> 
     let mut errors = Vec::new();
     let err = |p: &Pointer, m: String| SpecError::new(&spec.file, p, m);
 
-    check_refs(&spec.raw, &spec.raw, &Pointer::root(), &mut |p, m| errors.push(err(p, m)));
+    check_refs(&spec.raw, &spec.raw, &Pointer::root(), &mut |p, m| {
+        errors.push(err(p, m))
+    });
 
     let resolver = Resolver::new(&spec.api, &spec.file);
     let mut seen_ids: BTreeMap<&str, Pointer> = BTreeMap::new();
@@ -29,14 +31,19 @@ pub fn validate(spec: &LoadedSpec, selection: &Selection, config_file: &str) -> 
     for (path, item) in &spec.api.paths.paths {
         let item_ptr = Pointer::root().push("paths").push(path);
         let ReferenceOr::Item(item) = item else {
-            errors.push(err(&item_ptr, "path items given as `$ref` are not supported".into()));
+            errors.push(err(
+                &item_ptr,
+                "path items given as `$ref` are not supported".into(),
+            ));
             continue;
         };
         for (method, op) in operations(item) {
             let op_ptr = item_ptr.push(method);
             if let Some(id) = &op.operation_id {
                 if let Some(first) = seen_ids.insert(id, op_ptr.clone()) {
-                    let m = format!("operationId {id:?} is also used at #{first}; operationIds must be unique");
+                    let m = format!(
+                        "operationId {id:?} is also used at #{first}; operationIds must be unique"
+                    );
                     errors.push(err(&op_ptr.push("operationId"), m));
                 }
             }
@@ -52,7 +59,10 @@ pub fn validate(spec: &LoadedSpec, selection: &Selection, config_file: &str) -> 
     for (i, id) in selection.include.iter().enumerate() {
         if !selected_ids.contains(id) {
             let p = Pointer::root().push("operations").push("include").push(i);
-            let m = format!("operation {id:?} is not in {}; check the operationId's spelling", spec.file);
+            let m = format!(
+                "operation {id:?} is not in {}; check the operationId's spelling",
+                spec.file
+            );
             errors.push(SpecError::new(config_file, &p, m));
         }
     }
@@ -131,7 +141,9 @@ fn check_path_template(
     for (params, base) in lists {
         for (i, p) in params.iter().enumerate() {
             let ptr = base.push("parameters").push(i);
-            let Ok((_, param)) = resolver.parameter(p, &ptr) else { continue };
+            let Ok((_, param)) = resolver.parameter(p, &ptr) else {
+                continue;
+            };
             if let Parameter::Path { parameter_data, .. } = param {
                 declared.insert(parameter_data.name.clone(), (ptr, parameter_data.required));
             }
@@ -145,44 +157,78 @@ fn check_path_template(
     }
     for (name, (ptr, required)) in &declared {
         if !template.params().any(|p| p == name) {
-            let m = format!("path parameter `{name}` does not appear in the path template `{path}`");
+            let m =
+                format!("path parameter `{name}` does not appear in the path template `{path}`");
             errors.push(SpecError::new(file, ptr, m));
         } else if !required {
-            errors.push(SpecError::new(file, &ptr.push("required"), "path parameters must be `required: true`"));
+            errors.push(SpecError::new(
+                file,
+                &ptr.push("required"),
+                "path parameters must be `required: true`",
+            ));
         }
     }
 }
 
 /// Request bodies must be form-encoded and responses JSON: what the runtime can send and read.
-fn check_media_types(op: &Operation, op_ptr: &Pointer, resolver: &Resolver<'_>, errors: &mut Vec<SpecError>) {
+fn check_media_types(
+    op: &Operation,
+    op_ptr: &Pointer,
+    resolver: &Resolver<'_>,
+    errors: &mut Vec<SpecError>,
+) {
     let file = resolver.file();
     if let Some(body) = &op.request_body {
         let ptr = op_ptr.push("requestBody");
         if let Ok((body_ptr, body)) = resolver.request_body(body, &ptr) {
             for media in body.content.keys() {
                 if media != FORM {
-                    let m = format!("request body media type `{media}` is not supported; use `{FORM}`");
-                    errors.push(SpecError::new(file, &body_ptr.push("content").push(media), m));
+                    let m =
+                        format!("request body media type `{media}` is not supported; use `{FORM}`");
+                    errors.push(SpecError::new(
+                        file,
+                        &body_ptr.push("content").push(media),
+                        m,
+                    ));
                 }
             }
         }
     }
     let responses_ptr = op_ptr.push("responses");
     let mut has_success = false;
-    let statuses = op.responses.responses.iter().map(|(code, r)| (code.to_string(), r));
-    for (code, response) in statuses.chain(op.responses.default.iter().map(|r| ("default".to_owned(), r))) {
+    let statuses = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| (code.to_string(), r));
+    for (code, response) in statuses.chain(
+        op.responses
+            .default
+            .iter()
+            .map(|r| ("default".to_owned(), r)),
+    ) {
         let ptr = responses_ptr.push(&code);
         has_success |= code.starts_with('2');
-        let Ok((resp_ptr, response)) = resolver.response(response, &ptr) else { continue };
+        let Ok((resp_ptr, response)) = resolver.response(response, &ptr) else {
+            continue;
+        };
         for media in response.content.keys() {
             if media != JSON {
                 let m = format!("response media type `{media}` is not supported; use `{JSON}`");
-                errors.push(SpecError::new(file, &resp_ptr.push("content").push(media), m));
+                errors.push(SpecError::new(
+                    file,
+                    &resp_ptr.push("content").push(media),
+                    m,
+                ));
             }
         }
     }
     if !has_success {
-        errors.push(SpecError::new(file, &responses_ptr, "the operation declares no 2xx response"));
+        errors.push(SpecError::new(
+            file,
+            &responses_ptr,
+            "the operation declares no 2xx response",
+        ));
     }
     for (i, p) in op.parameters.iter().enumerate() {
         let ptr = op_ptr.push("parameters").push(i);

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 use stripe_api::types::{
-    Error as StripeError, VerificationSession, VerificationSessionRedactionStatus, VerificationSessionStatus,
+    Error as StripeError, VerificationSession, VerificationSessionRedactionStatus,
+    VerificationSessionStatus,
 };
 use stripe_api::Expandable;
 
@@ -27,23 +28,34 @@ fn a_redacted_session_decodes_and_re_encodes_exactly() {
     assert_eq!(input, output, "re-encoding must give back the input");
     assert_eq!(session.status, VerificationSessionStatus::Verified);
     let redaction = session.redaction.expect("redaction is set");
-    assert_eq!(redaction.status, VerificationSessionRedactionStatus::Processing);
+    assert_eq!(
+        redaction.status,
+        VerificationSessionRedactionStatus::Processing
+    );
     assert_eq!(session.metadata.len(), 2);
     match session.last_verification_report {
         Some(Expandable::Id(id)) => assert!(id.starts_with("vr_"), "{id}"),
         other => panic!("expected an id, got {other:?}"),
     }
-    assert!(session.created > 1_600_000_000, "created is a unix timestamp");
+    assert!(
+        session.created > 1_600_000_000,
+        "created is a unix timestamp"
+    );
 }
 
 #[test]
 fn an_expanded_report_decodes_as_the_object() {
-    let (session, input, output) = round_trip::<VerificationSession>("verification_session_expanded.json");
+    let (session, input, output) =
+        round_trip::<VerificationSession>("verification_session_expanded.json");
     assert_eq!(input, output);
     let report = session.last_verification_report.expect("report present");
     assert!(report.is_object());
     let object = report.as_object().unwrap();
-    assert_eq!(report.id(), object.id, "id() reads through to the expanded object");
+    assert_eq!(
+        report.id(),
+        object.id,
+        "id() reads through to the expanded object"
+    );
     assert!(session.redaction.is_none());
     assert!(session.last_error.is_some());
 }
@@ -51,10 +63,17 @@ fn an_expanded_report_decodes_as_the_object() {
 #[test]
 fn values_and_fields_from_a_newer_api_version_are_kept_or_ignored() {
     let text = data("verification_session_future.json");
-    let session: VerificationSession = serde_json::from_str(&text).expect("unknown values must not fail decoding");
+    let session: VerificationSession =
+        serde_json::from_str(&text).expect("unknown values must not fail decoding");
     // Unknown enum values are kept as sent...
-    assert_eq!(session.redaction.as_ref().unwrap().status, VerificationSessionRedactionStatus::Unknown("validated".into()));
-    assert_eq!(session.status, VerificationSessionStatus::Unknown("requires_review".into()));
+    assert_eq!(
+        session.redaction.as_ref().unwrap().status,
+        VerificationSessionRedactionStatus::Unknown("validated".into())
+    );
+    assert_eq!(
+        session.status,
+        VerificationSessionStatus::Unknown("requires_review".into())
+    );
     assert_eq!(session.status.as_str(), "requires_review");
     // ...and re-encode to the same string; unknown fields are dropped.
     let output = serde_json::to_value(&session).unwrap();
@@ -74,10 +93,19 @@ fn the_error_body_decodes() {
 
 #[test]
 fn enums_parse_and_print_their_api_spelling() {
-    for s in ["canceled", "processing", "requires_input", "verified", "something_new"] {
+    for s in [
+        "canceled",
+        "processing",
+        "requires_input",
+        "verified",
+        "something_new",
+    ] {
         let v = VerificationSessionStatus::from(s);
         assert_eq!(v.as_str(), s);
         assert_eq!(v.to_string(), s);
     }
-    assert_eq!(VerificationSessionStatus::from("requires_input"), VerificationSessionStatus::RequiresInput);
+    assert_eq!(
+        VerificationSessionStatus::from("requires_input"),
+        VerificationSessionStatus::RequiresInput
+    );
 }

@@ -20,13 +20,22 @@ fn main() {
     let mut specs: Vec<PathBuf> = fs::read_dir(dir.join("specs"))
         .expect("tests/specs exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
         .collect();
     specs.sort();
     let trials = specs
         .into_iter()
         .map(|spec| {
-            let name = spec.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+            let name = spec
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
             let out = dir.join("snapshots").join(&name);
             Trial::test(name.clone(), move || check(&name, &spec, &out))
         })
@@ -40,19 +49,27 @@ fn config(name: &str, spec: &str) -> Config {
         krate: CrateConfig {
             name: format!("snapshot-{name}"),
             version: "0.0.0".to_owned(),
-            description: Some(format!("Snapshot of the binding generated from tests/specs/{spec}")),
+            description: Some(format!(
+                "Snapshot of the binding generated from tests/specs/{spec}"
+            )),
         },
         client: ClientConfig {
             api_version_header: Some("Api-Version".to_owned()),
             request_id_header: Some("Request-Id".to_owned()),
         },
         docs: DocsConfig::default(),
-        operations: Selection { all: true, ..Selection::default() },
+        operations: Selection {
+            all: true,
+            ..Selection::default()
+        },
     }
 }
 
 fn check(name: &str, spec_path: &Path, out: &Path) -> Result<(), Failed> {
-    let file_name = spec_path.file_name().and_then(|s| s.to_str()).unwrap_or_default();
+    let file_name = spec_path
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let display = format!("tests/specs/{file_name}");
     let text = fs::read_to_string(spec_path).map_err(|e| format!("{display}: {e}"))?;
     let spec = openapi_gen::load(&display, &text).map_err(|e| e.to_string())?;
@@ -60,12 +77,22 @@ fn check(name: &str, spec_path: &Path, out: &Path) -> Result<(), Failed> {
         spec_file: display.clone(),
         command: "UPDATE_SNAPSHOTS=1 cargo test -p openapi-gen --test snapshots".to_owned(),
     };
-    let generated = openapi_gen::generate(&spec, &config(name, file_name), "(snapshot config)", &provenance)
-        .map_err(|e| e.to_string())?;
+    let generated = openapi_gen::generate(
+        &spec,
+        &config(name, file_name),
+        "(snapshot config)",
+        &provenance,
+    )
+    .map_err(|e| e.to_string())?;
 
     // Same spec, same bytes.
-    let again = openapi_gen::generate(&spec, &config(name, file_name), "(snapshot config)", &provenance)
-        .map_err(|e| e.to_string())?;
+    let again = openapi_gen::generate(
+        &spec,
+        &config(name, file_name),
+        "(snapshot config)",
+        &provenance,
+    )
+    .map_err(|e| e.to_string())?;
     if again != generated {
         return Err("generating twice gave different output".into());
     }
@@ -87,18 +114,29 @@ fn check(name: &str, spec_path: &Path, out: &Path) -> Result<(), Failed> {
             Some(old) if old == text => {}
             Some(old) => {
                 let diff = similar::TextDiff::from_lines(old, text);
-                problems.push_str(&format!("{}", diff.unified_diff().header(&format!("snapshot/{rel}"), &format!("generated/{rel}"))));
+                problems.push_str(&format!(
+                    "{}",
+                    diff.unified_diff()
+                        .header(&format!("snapshot/{rel}"), &format!("generated/{rel}"))
+                ));
             }
             None => problems.push_str(&format!("{rel}: generated but not in the snapshot\n")),
         }
     }
-    for rel in existing.keys().filter(|rel| !generated.files.contains_key(*rel)) {
+    for rel in existing
+        .keys()
+        .filter(|rel| !generated.files.contains_key(*rel))
+    {
         problems.push_str(&format!("{rel}: in the snapshot but no longer generated\n"));
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!("{problems}\nthe snapshot {} is stale; if the change is intended, run:\n  {ACCEPT}", out.display()).into())
+        Err(format!(
+            "{problems}\nthe snapshot {} is stale; if the change is intended, run:\n  {ACCEPT}",
+            out.display()
+        )
+        .into())
     }
 }
 
@@ -110,7 +148,8 @@ fn read_tree(dir: &Path) -> BTreeMap<String, String> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if let (Ok(rel), Ok(text)) = (path.strip_prefix(dir), fs::read_to_string(&path)) {
+            } else if let (Ok(rel), Ok(text)) = (path.strip_prefix(dir), fs::read_to_string(&path))
+            {
                 files.insert(rel.to_string_lossy().replace('\\', "/"), text);
             }
         }

@@ -9,7 +9,11 @@ const FILE: &str = "specs/broken.yaml";
 fn config(selection: Selection) -> Config {
     Config {
         spec: "broken.yaml".into(),
-        krate: CrateConfig { name: "broken".into(), version: "0.0.0".into(), description: None },
+        krate: CrateConfig {
+            name: "broken".into(),
+            version: "0.0.0".into(),
+            description: None,
+        },
         client: Default::default(),
         docs: Default::default(),
         operations: selection,
@@ -17,13 +21,20 @@ fn config(selection: Selection) -> Config {
 }
 
 fn all() -> Selection {
-    Selection { all: true, ..Selection::default() }
+    Selection {
+        all: true,
+        ..Selection::default()
+    }
 }
 
 fn problems_with(text: &str, selection: Selection) -> Vec<SpecError> {
-    let provenance = Provenance { spec_file: FILE.into(), command: "test".into() };
-    let result = openapi_gen::load(FILE, text)
-        .and_then(|spec| openapi_gen::generate(&spec, &config(selection), "specs/codegen.toml", &provenance));
+    let provenance = Provenance {
+        spec_file: FILE.into(),
+        command: "test".into(),
+    };
+    let result = openapi_gen::load(FILE, text).and_then(|spec| {
+        openapi_gen::generate(&spec, &config(selection), "specs/codegen.toml", &provenance)
+    });
     match result {
         Ok(_) => panic!("expected problems, got a binding"),
         Err(e) => e.0,
@@ -37,13 +48,19 @@ fn problems(text: &str) -> Vec<SpecError> {
 /// Asserts one problem at `pointer` whose message contains `needle`.
 fn has(problems: &[SpecError], pointer: &str, needle: &str) {
     assert!(
-        problems.iter().any(|p| p.pointer == pointer && p.message.contains(needle) && p.file == FILE),
+        problems
+            .iter()
+            .any(|p| p.pointer == pointer && p.message.contains(needle) && p.file == FILE),
         "no problem at #{pointer} mentioning {needle:?}; got:\n{}",
-        problems.iter().map(|p| format!("  {p}\n")).collect::<String>()
+        problems
+            .iter()
+            .map(|p| format!("  {p}\n"))
+            .collect::<String>()
     );
 }
 
-const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.test/'}]\n";
+const HEAD: &str =
+    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.test/'}]\n";
 
 fn spec(paths: &str, components: &str) -> String {
     format!("{HEAD}paths:\n{paths}components:\n  schemas:\n{components}")
@@ -58,7 +75,11 @@ fn a_dangling_ref_is_located() {
         "    present: {type: object}\n",
     );
     let p = problems(&text);
-    has(&p, "/paths/~1v1~1x/post/responses/200/content/application~1json/schema/$ref", "points at nothing");
+    has(
+        &p,
+        "/paths/~1v1~1x/post/responses/200/content/application~1json/schema/$ref",
+        "points at nothing",
+    );
     assert_eq!(
         p[0].to_string(),
         "specs/broken.yaml#/paths/~1v1~1x/post/responses/200/content/application~1json/schema/$ref: `$ref: #/components/schemas/missing` points at nothing in this file"
@@ -67,8 +88,15 @@ fn a_dangling_ref_is_located() {
 
 #[test]
 fn an_undeclared_path_parameter_is_located() {
-    let text = spec(&format!("  /v1/x/{{id}}/redact:\n    post:\n      operationId: X\n{OK_RESPONSE}"), "    a: {type: object}\n");
-    has(&problems(&text), "/paths/~1v1~1x~1{id}~1redact/post", "names `{id}` but the operation declares no path parameter `id`");
+    let text = spec(
+        &format!("  /v1/x/{{id}}/redact:\n    post:\n      operationId: X\n{OK_RESPONSE}"),
+        "    a: {type: object}\n",
+    );
+    has(
+        &problems(&text),
+        "/paths/~1v1~1x~1{id}~1redact/post",
+        "names `{id}` but the operation declares no path parameter `id`",
+    );
 }
 
 #[test]
@@ -77,7 +105,11 @@ fn a_path_parameter_missing_from_the_template_is_located() {
         &format!("  /v1/x:\n    post:\n      operationId: X\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n{OK_RESPONSE}"),
         "    a: {type: object}\n",
     );
-    has(&problems(&text), "/paths/~1v1~1x/post/parameters/0", "does not appear in the path template");
+    has(
+        &problems(&text),
+        "/paths/~1v1~1x/post/parameters/0",
+        "does not appear in the path template",
+    );
 }
 
 #[test]
@@ -87,8 +119,16 @@ fn unsupported_media_types_are_located() {
         "    a: {type: object}\n",
     );
     let p = problems(&text);
-    has(&p, "/paths/~1v1~1x/post/requestBody/content/application~1json", "request body media type `application/json` is not supported");
-    has(&p, "/paths/~1v1~1x/post/responses/200/content/text~1plain", "response media type `text/plain` is not supported");
+    has(
+        &p,
+        "/paths/~1v1~1x/post/requestBody/content/application~1json",
+        "request body media type `application/json` is not supported",
+    );
+    has(
+        &p,
+        "/paths/~1v1~1x/post/responses/200/content/text~1plain",
+        "response media type `text/plain` is not supported",
+    );
 }
 
 #[test]
@@ -98,7 +138,11 @@ fn a_yaml_syntax_error_gives_line_and_column() {
     assert!(p[0].message.starts_with("YAML syntax error"), "{}", p[0]);
     let (line, _) = p[0].line_col.expect("a position");
     assert!((2..=3).contains(&line), "{}", p[0]);
-    assert!(p[0].to_string().starts_with("specs/broken.yaml:"), "{}", p[0]);
+    assert!(
+        p[0].to_string().starts_with("specs/broken.yaml:"),
+        "{}",
+        p[0]
+    );
 }
 
 #[test]
@@ -117,18 +161,36 @@ fn every_problem_is_reported_at_once() {
         "    a: {$ref: 'other.yaml#/x'}\n",
     );
     let p = problems(&text);
-    has(&p, "/paths/~1v1~1a~1{id}/post", "declares no path parameter `id`");
+    has(
+        &p,
+        "/paths/~1v1~1a~1{id}/post",
+        "declares no path parameter `id`",
+    );
     has(&p, "/paths/~1v1~1b/post/operationId", "also used at");
-    has(&p, "/paths/~1v1~1b/post/requestBody/content/multipart~1form-data", "not supported");
-    has(&p, "/paths/~1v1~1b/post/responses/200/content/application~1json/schema/$ref", "points at nothing");
+    has(
+        &p,
+        "/paths/~1v1~1b/post/requestBody/content/multipart~1form-data",
+        "not supported",
+    );
+    has(
+        &p,
+        "/paths/~1v1~1b/post/responses/200/content/application~1json/schema/$ref",
+        "points at nothing",
+    );
     has(&p, "/components/schemas/a/$ref", "not a local reference");
     assert_eq!(p.len(), 5, "{p:#?}");
 }
 
 #[test]
 fn a_selected_operation_that_does_not_exist_points_into_the_config() {
-    let text = spec(&format!("  /v1/x:\n    post:\n      operationId: X\n{OK_RESPONSE}"), "    a: {type: object}\n");
-    let selection = Selection { include: vec!["X".into(), "Nope".into()], ..Selection::default() };
+    let text = spec(
+        &format!("  /v1/x:\n    post:\n      operationId: X\n{OK_RESPONSE}"),
+        "    a: {type: object}\n",
+    );
+    let selection = Selection {
+        include: vec!["X".into(), "Nope".into()],
+        ..Selection::default()
+    };
     let p = problems_with(&text, selection);
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].file, "specs/codegen.toml");
@@ -142,7 +204,11 @@ fn unsupported_schemas_are_located() {
         "  /v1/x:\n    post:\n      operationId: X\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/thing'}\n",
         "    thing:\n      type: object\n      properties:\n        bad: {not: {type: string}}\n",
     );
-    has(&problems(&text), "/components/schemas/thing/properties/bad", "`not` schemas are not supported");
+    has(
+        &problems(&text),
+        "/components/schemas/thing/properties/bad",
+        "`not` schemas are not supported",
+    );
 }
 
 #[test]
@@ -153,12 +219,18 @@ fn a_missing_success_response_and_query_parameters_are_reported() {
     );
     let p = problems(&text);
     has(&p, "/paths/~1v1~1x/get/responses", "no 2xx response");
-    has(&p, "/paths/~1v1~1x/get/parameters/0", "only path parameters are supported");
+    has(
+        &p,
+        "/paths/~1v1~1x/get/parameters/0",
+        "only path parameters are supported",
+    );
 }
 
 #[test]
 fn wrong_shapes_and_versions_are_located() {
-    let p = problems(&format!("{HEAD}paths:\n  /v1/x:\n    get:\n      responses: 7\n"));
+    let p = problems(&format!(
+        "{HEAD}paths:\n  /v1/x:\n    get:\n      responses: 7\n"
+    ));
     assert_eq!(p[0].pointer, "/paths/~1v1~1x/get/responses", "{}", p[0]);
     let p = problems("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(p[0].pointer, "/openapi");
@@ -171,8 +243,13 @@ fn wrong_shapes_and_versions_are_located() {
 /// Every prefix of a real spec is either accepted or rejected with problems; none panics.
 #[test]
 fn truncated_specs_never_panic() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/stripe.yaml")).unwrap();
-    let provenance = Provenance { spec_file: FILE.into(), command: "test".into() };
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/stripe.yaml"))
+            .unwrap();
+    let provenance = Provenance {
+        spec_file: FILE.into(),
+        command: "test".into(),
+    };
     let mut cut = 0;
     let mut rejected = 0;
     while cut < text.len() {
@@ -193,5 +270,8 @@ fn truncated_specs_never_panic() {
         }
         cut += 97;
     }
-    assert!(rejected > 10, "most truncations must be rejected ({rejected})");
+    assert!(
+        rejected > 10,
+        "most truncations must be rejected ({rejected})"
+    );
 }

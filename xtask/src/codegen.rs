@@ -40,8 +40,16 @@ impl Report {
     }
 
     pub fn summary(&self, mode: Mode) -> String {
-        let verb = if mode == Mode::Check { "would write" } else { "written" };
-        let removed = if mode == Mode::Check { "would remove" } else { "removed" };
+        let verb = if mode == Mode::Check {
+            "would write"
+        } else {
+            "written"
+        };
+        let removed = if mode == Mode::Check {
+            "would remove"
+        } else {
+            "removed"
+        };
         format!(
             "codegen: {} operation{}, {} type{} → {OUT}/: {} {verb}, {} unchanged, {} {removed}",
             self.operations,
@@ -56,7 +64,11 @@ impl Report {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// Why a run failed: the spec's problems (all of them), or the file system.
@@ -82,13 +94,21 @@ fn io_err(what: &str, path: &Path, e: io::Error) -> Failure {
 /// Reads the config and the spec under `root` and generates the binding in memory.
 pub fn generate(root: &Path) -> Result<Generated, Failure> {
     let config_path = root.join(CONFIG);
-    let config_text = fs::read_to_string(&config_path).map_err(|e| io_err("cannot read", &config_path, e))?;
+    let config_text =
+        fs::read_to_string(&config_path).map_err(|e| io_err("cannot read", &config_path, e))?;
     let config = Config::from_toml(CONFIG, &config_text).map_err(Failure::Spec)?;
-    let spec_rel = Path::new(CONFIG).parent().unwrap_or(Path::new("")).join(&config.spec);
+    let spec_rel = Path::new(CONFIG)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(&config.spec);
     let spec_display = spec_rel.to_string_lossy().replace('\\', "/");
-    let spec_text = fs::read_to_string(root.join(&spec_rel)).map_err(|e| io_err("cannot read", &root.join(&spec_rel), e))?;
+    let spec_text = fs::read_to_string(root.join(&spec_rel))
+        .map_err(|e| io_err("cannot read", &root.join(&spec_rel), e))?;
     let spec = openapi_gen::load(&spec_display, &spec_text).map_err(Failure::Spec)?;
-    let provenance = Provenance { spec_file: spec_display, command: COMMAND.to_owned() };
+    let provenance = Provenance {
+        spec_file: spec_display,
+        command: COMMAND.to_owned(),
+    };
     openapi_gen::generate(&spec, &config, CONFIG, &provenance).map_err(Failure::Spec)
 }
 
@@ -102,7 +122,11 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report, Failure> {
 /// each file is written to a temporary sibling and renamed, so a crash never leaves half a file.
 pub fn sync(out: &Path, generated: &Generated, mode: Mode) -> Result<Report, Failure> {
     let existing = list_files(out)?;
-    let mut report = Report { operations: generated.operations, types: generated.types, ..Report::default() };
+    let mut report = Report {
+        operations: generated.operations,
+        types: generated.types,
+        ..Report::default()
+    };
     for (rel, text) in &generated.files {
         let path = out.join(rel);
         let old = match fs::read(&path) {
@@ -124,7 +148,9 @@ pub fn sync(out: &Path, generated: &Generated, mode: Mode) -> Result<Report, Fai
     for rel in existing.keys().filter(|rel| !wanted.contains(rel)) {
         report.removed.push(rel.clone());
         match mode {
-            Mode::Check => report.diffs.push(format!("{OUT}/{rel}: no longer generated; would be removed\n")),
+            Mode::Check => report.diffs.push(format!(
+                "{OUT}/{rel}: no longer generated; would be removed\n"
+            )),
             Mode::Write => {
                 let path = out.join(rel);
                 fs::remove_file(&path).map_err(|e| io_err("cannot remove", &path, e))?;
@@ -148,7 +174,9 @@ fn list_files(dir: &Path) -> Result<BTreeMap<String, PathBuf>, Failure> {
         for entry in entries {
             let entry = entry.map_err(|e| io_err("cannot list", &d, e))?;
             let path = entry.path();
-            let file_type = entry.file_type().map_err(|e| io_err("cannot inspect", &path, e))?;
+            let file_type = entry
+                .file_type()
+                .map_err(|e| io_err("cannot inspect", &path, e))?;
             if file_type.is_dir() {
                 if entry.file_name() != "target" {
                     stack.push(path);
@@ -191,6 +219,10 @@ fn diff(rel: &str, old: Option<&[u8]>, new: &str) -> String {
         let _ = writeln!(out, "{OUT}/{rel}: missing; would be created");
     }
     let diff = similar::TextDiff::from_lines(old_text.as_ref(), new);
-    let _ = write!(out, "{}", diff.unified_diff().context_radius(3).header(&a, &b));
+    let _ = write!(
+        out,
+        "{}",
+        diff.unified_diff().context_radius(3).header(&a, &b)
+    );
     out
 }

@@ -46,7 +46,11 @@ fn codegen_cmd(mode: Mode) -> ExitCode {
             }
             println!("{}", report.summary(mode));
             if mode == Mode::Check && !report.is_fresh() {
-                eprintln!("error: {}/ is stale; run `{}` and commit the result", codegen::OUT, codegen::COMMAND);
+                eprintln!(
+                    "error: {}/ is stale; run `{}` and commit the result",
+                    codegen::OUT,
+                    codegen::COMMAND
+                );
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS

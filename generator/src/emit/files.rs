@@ -6,7 +6,7 @@ use askama::Template;
 use quote::quote;
 
 use super::operations::root_modules;
-use super::{Provenance, ident};
+use super::{ident, Provenance};
 use crate::config::Config;
 use crate::model::Api;
 
@@ -91,15 +91,24 @@ struct RuntimeExpandable<'a> {
     header: &'a str,
 }
 
-pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<BTreeMap<String, String>, String> {
+pub fn emit(
+    api: &Api,
+    config: &Config,
+    provenance: &Provenance,
+) -> Result<BTreeMap<String, String>, String> {
     let line = provenance.line();
     let rs = format!("// {line}");
     let toml = format!("# {line}");
     let md = format!("<!-- {line} -->");
     let name = config.krate.name.as_str();
     let lib_name = name.replace('-', "_");
-    let description = config.krate.description.clone().unwrap_or_else(|| format!("Rust bindings for {}", api.title));
-    let render = |r: askama::Result<String>| r.map_err(|e| format!("generator bug: template failed: {e}"));
+    let description = config
+        .krate
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Rust bindings for {}", api.title));
+    let render =
+        |r: askama::Result<String>| r.map_err(|e| format!("generator bug: template failed: {e}"));
 
     // `pub mod` lines are spec-derived Rust, so they are built with quote! and formatted.
     let modules = super::rust_file("", root_modules(api))?;
@@ -107,12 +116,24 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<BTree
 
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
-        let text = if text.ends_with('\n') { text } else { text + "\n" };
+        let text = if text.ends_with('\n') {
+            text
+        } else {
+            text + "\n"
+        };
         files.insert(path.to_owned(), text);
     };
     put(
         "Cargo.toml",
-        render(CargoToml { header: &toml, name, version: &config.krate.version, description: &description.replace('"', "'") }.render())?,
+        render(
+            CargoToml {
+                header: &toml,
+                name,
+                version: &config.krate.version,
+                description: &description.replace('"', "'"),
+            }
+            .render(),
+        )?,
     );
     put(
         "README.md",
@@ -146,16 +167,41 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<BTree
             .render(),
         )?,
     );
-    put("src/lib.rs", render(LibRs { header: &rs, modules }.render())?);
+    put(
+        "src/lib.rs",
+        render(
+            LibRs {
+                header: &rs,
+                modules,
+            }
+            .render(),
+        )?,
+    );
     // Helpers only go in when some operation needs them, so no binding has dead code.
     let uses_form = api.operations.iter().any(|op| op.body.is_some());
     let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
-    put("src/runtime/mod.rs", render(RuntimeMod { header: &rs, uses_form, uses_path }.render())?);
+    put(
+        "src/runtime/mod.rs",
+        render(
+            RuntimeMod {
+                header: &rs,
+                uses_form,
+                uses_path,
+            }
+            .render(),
+        )?,
+    );
     if uses_form {
-        put("src/runtime/form.rs", render(RuntimeForm { header: &rs }.render())?);
+        put(
+            "src/runtime/form.rs",
+            render(RuntimeForm { header: &rs }.render())?,
+        );
     }
     if uses_path {
-        put("src/runtime/path.rs", render(RuntimePath { header: &rs }.render())?);
+        put(
+            "src/runtime/path.rs",
+            render(RuntimePath { header: &rs }.render())?,
+        );
     }
     put(
         "src/runtime/client.rs",
@@ -171,8 +217,14 @@ pub fn emit(api: &Api, config: &Config, provenance: &Provenance) -> Result<BTree
             .render(),
         )?,
     );
-    put("src/runtime/error.rs", render(RuntimeError { header: &rs }.render())?);
-    put("src/runtime/expandable.rs", render(RuntimeExpandable { header: &rs }.render())?);
+    put(
+        "src/runtime/error.rs",
+        render(RuntimeError { header: &rs }.render())?,
+    );
+    put(
+        "src/runtime/expandable.rs",
+        render(RuntimeExpandable { header: &rs }.render())?,
+    );
     Ok(files)
 }
 
@@ -189,7 +241,10 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
     let function = ident(&op.name.rust);
     let args = op.path_params.iter().map(|p| format!("{}_123", p.name.api));
     let params = op.body.as_ref().map(|_| quote!(&params));
-    let params_let = op.body.as_ref().map(|_| quote!(let params = Default::default();));
+    let params_let = op
+        .body
+        .as_ref()
+        .map(|_| quote!(let params = Default::default();));
     let call = quote! {
         fn example() {
             use #krate::#(#parent::)*#(#module)*;
@@ -200,6 +255,9 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
     };
     // Format as a function, then keep only its body: the README wraps it in its own `async fn`.
     let formatted = super::rust_file("", call)?;
-    let body: Vec<&str> = formatted.lines().filter_map(|l| l.strip_prefix("    ")).collect();
+    let body: Vec<&str> = formatted
+        .lines()
+        .filter_map(|l| l.strip_prefix("    "))
+        .collect();
     Ok(body.join("\n"))
 }

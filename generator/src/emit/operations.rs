@@ -24,7 +24,10 @@ pub fn module_paths(api: &Api) -> BTreeSet<Vec<String>> {
 
 /// The top-level `pub mod` lines for `lib.rs`.
 pub fn root_modules(api: &Api) -> TokenStream {
-    let roots = module_paths(api).into_iter().filter(|p| p.len() == 1).map(|p| ident(&p[0]));
+    let roots = module_paths(api)
+        .into_iter()
+        .filter(|p| p.len() == 1)
+        .map(|p| ident(&p[0]));
     quote!(#(pub mod #roots;)*)
 }
 
@@ -39,7 +42,11 @@ pub fn emit_modules(api: &Api) -> BTreeMap<Vec<String>, TokenStream> {
                 .map(|p| ident(&p[path.len()]));
             let home = Home::Module(path.clone());
             let types = emit_types_in(api, &home);
-            let functions = api.operations.iter().filter(|op| &op.module == path).map(|op| emit_operation(api, op));
+            let functions = api
+                .operations
+                .iter()
+                .filter(|op| &op.module == path)
+                .map(|op| emit_operation(api, op));
             let doc = format!(" Operations under `{}`.", module_prefix(api, path));
             let tokens = quote! {
                 #![doc = #doc]
@@ -55,7 +62,11 @@ pub fn emit_modules(api: &Api) -> BTreeMap<Vec<String>, TokenStream> {
 /// The literal path a module stands for, for its doc line (`/v1/identity`): the first
 /// operation's path cut after as many literal segments as the module has.
 fn module_prefix(api: &Api, module: &[String]) -> String {
-    let Some(op) = api.operations.iter().find(|op| op.module.starts_with(module)) else {
+    let Some(op) = api
+        .operations
+        .iter()
+        .find(|op| op.module.starts_with(module))
+    else {
         return "/".to_owned();
     };
     let mut out = String::new();
@@ -66,7 +77,8 @@ fn module_prefix(api: &Api, module: &[String]) -> String {
         }
         out.push('/');
         out.push_str(segment);
-        let is_version = i == 0 && segment.starts_with('v') && segment[1..].chars().all(|c| c.is_ascii_digit());
+        let is_version =
+            i == 0 && segment.starts_with('v') && segment[1..].chars().all(|c| c.is_ascii_digit());
         if !segment.contains('{') && !is_version {
             literals += 1;
         }
@@ -75,10 +87,25 @@ fn module_prefix(api: &Api, module: &[String]) -> String {
 }
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
-    let Operation { name, module, method, path, segments, path_params, body, response, docs } = op;
+    let Operation {
+        name,
+        module,
+        method,
+        path,
+        segments,
+        path_params,
+        body,
+        response,
+        docs,
+    } = op;
     let home = Home::Module(module.clone());
     let function = ident(&name.rust);
-    let summary = format!("`{} {}` (operationId `{}`)", method.as_str(), path, name.api);
+    let summary = format!(
+        "`{} {}` (operationId `{}`)",
+        method.as_str(),
+        path,
+        name.api
+    );
     let docs = match docs {
         Some(text) => format!("{text}\n\n{summary}"),
         None => summary,
@@ -104,7 +131,9 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let mut encode = Vec::new();
     for segment in segments {
         match segment {
-            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
             PathSegment::Param(i) => {
                 let p = &path_params[*i];
                 let arg = ident(&p.name.rust);
@@ -122,11 +151,17 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                     None => quote!(None),
                 };
                 template.push_str(&format!("{{{local_name}}}"));
-                encode.push(quote!(let #local = crate::runtime::path_segment(#api_name, #arg, #max)?;));
+                encode.push(
+                    quote!(let #local = crate::runtime::path_segment(#api_name, #arg, #max)?;),
+                );
             }
         }
     }
-    let path_expr = if encode.is_empty() { quote!(#template) } else { quote!(&format!(#template)) };
+    let path_expr = if encode.is_empty() {
+        quote!(#template)
+    } else {
+        quote!(&format!(#template))
+    };
 
     let (required_checks, form) = match body {
         Some(b) => {

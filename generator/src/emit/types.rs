@@ -32,7 +32,12 @@ pub fn emit_shared(api: &Api) -> TokenStream {
 pub fn emit_types_in(api: &Api, home: &Home) -> TokenStream {
     let boxed = recursive_fields(api);
     let expandable = expandable_targets(api);
-    let mut defs: Vec<(usize, &TypeDef)> = api.types.iter().enumerate().filter(|(_, t)| t.home() == home).collect();
+    let mut defs: Vec<(usize, &TypeDef)> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.home() == home)
+        .collect();
     defs.sort_by(|a, b| a.1.name().rust.cmp(&b.1.name().rust));
     let items = defs.into_iter().map(|(i, def)| match def {
         TypeDef::Struct(s) => {
@@ -44,15 +49,32 @@ pub fn emit_types_in(api: &Api, home: &Home) -> TokenStream {
     quote!(#(#items)*)
 }
 
-fn emit_struct(api: &Api, s: &StructDef, is_boxed: impl Fn(usize) -> bool, has_id: bool) -> TokenStream {
-    let StructDef { name, home, direction, docs, fields, has_id: _ } = s;
+fn emit_struct(
+    api: &Api,
+    s: &StructDef,
+    is_boxed: impl Fn(usize) -> bool,
+    has_id: bool,
+) -> TokenStream {
+    let StructDef {
+        name,
+        home,
+        direction,
+        docs,
+        fields,
+        has_id: _,
+    } = s;
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
     let derives = match direction {
-        Direction::Response => quote!(#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]),
+        Direction::Response => {
+            quote!(#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)])
+        }
         Direction::Request => quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]),
     };
-    let fields = fields.iter().enumerate().map(|(i, f)| emit_field(api, f, home, *direction, is_boxed(i)));
+    let fields = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| emit_field(api, f, home, *direction, is_boxed(i)));
     let id_impl = has_id.then(|| {
         quote! {
             impl crate::HasId for #ty {
@@ -73,7 +95,13 @@ fn emit_struct(api: &Api, s: &StructDef, is_boxed: impl Fn(usize) -> bool, has_i
 }
 
 fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bool) -> TokenStream {
-    let Field { name, docs, ty, required, nullable } = f;
+    let Field {
+        name,
+        docs,
+        ty,
+        required,
+        nullable,
+    } = f;
     let field = ident(&name.rust);
     let mut inner = type_ref(api, ty, home);
     if boxed {
@@ -89,14 +117,16 @@ fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bo
     // API sends nullable fields as `null` rather than leaving them out) and a field that is
     // only optional is left out, so a decoded object re-encodes as it came.
     let (ty, attrs) = match (direction, required, nullable) {
-        (Direction::Request, ..) => {
-            (quote!(Option<#inner>), quote!(#[serde(skip_serializing_if = "Option::is_none")]))
-        }
+        (Direction::Request, ..) => (
+            quote!(Option<#inner>),
+            quote!(#[serde(skip_serializing_if = "Option::is_none")]),
+        ),
         (Direction::Response, true, false) => (inner, quote!()),
         (Direction::Response, _, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
-        (Direction::Response, false, false) => {
-            (quote!(Option<#inner>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
-        }
+        (Direction::Response, false, false) => (
+            quote!(Option<#inner>),
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+        ),
     };
     quote! {
         #docs
@@ -107,7 +137,12 @@ fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bo
 }
 
 fn emit_enum(e: &EnumDef) -> TokenStream {
-    let EnumDef { name, home: _, docs, variants } = e;
+    let EnumDef {
+        name,
+        home: _,
+        docs,
+        variants,
+    } = e;
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
