@@ -1,6 +1,6 @@
 //! An OpenAPI 3.0 → Rust binding generator.
 //!
-//! The pipeline, one module per stage: [`load`] (YAML/JSON → `openapiv3`) → `validate` (every
+//! The pipeline, one module per stage: [`mod@load`] (YAML/JSON → `openapiv3`) → `validate` (every
 //! problem at once, with JSON pointers) → `lower` (spec → the plain-data [`model`]) → `emit`
 //! (model → files: `quote!` + `prettyplease` for Rust items, askama for fixed text). Names come
 //! from [`naming`], rustdoc from [`docs`]. Nothing here touches the file system: [`generate`]

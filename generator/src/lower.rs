@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, Parameter, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, Parameter, ParameterData, ParameterSchemaOrContent,
+    QueryStyle, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::config::Config;
@@ -105,6 +105,14 @@ fn origin(url: &str) -> String {
         Some(i) => url[..after_scheme + i].to_owned(),
         None => url.to_owned(),
     }
+}
+
+/// A query parameter as declared, before lowering.
+struct QueryParam<'a> {
+    name: &'a str,
+    data: &'a ParameterData,
+    deep: bool,
+    at: Pointer,
 }
 
 /// What an inline schema would be called and where it would live.
@@ -220,6 +228,7 @@ impl<'a> Lowerer<'a> {
 
         // Path parameters, operation-level ones overriding path-item ones of the same name.
         let mut declared: BTreeMap<&str, (Option<String>, Option<usize>)> = BTreeMap::new();
+        let mut query: Vec<QueryParam<'a>> = Vec::new();
         let item_ptr = Pointer::root().push("paths").push(path);
         for (params, base) in [(&item.parameters, &item_ptr), (&op.parameters, ptr)] {
             for (i, p) in params.iter().enumerate() {
@@ -231,6 +240,12 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                 };
+                if let Parameter::Query { parameter_data, style, .. } = param {
+                    let deep = matches!(style, QueryStyle::DeepObject);
+                    query.retain(|q: &QueryParam<'a>| q.name != parameter_data.name);
+                    query.push(QueryParam { name: &parameter_data.name, data: parameter_data, deep, at: at.clone() });
+                    continue;
+                }
                 if let Parameter::Path { parameter_data, .. } = param {
                     let max_length = match &parameter_data.format {
                         openapiv3::ParameterSchemaOrContent::Schema(s) => self
@@ -272,7 +287,8 @@ impl<'a> Lowerer<'a> {
             }
         }
 
-        let body = self.request_body(&name, &module, op, ptr);
+        let sends_body = matches!(method, Method::Post | Method::Put | Method::Patch);
+        let (params, body) = self.params(&name, &module, op, ptr, &query, sends_body);
         let responses_ptr = ptr.push("responses");
         let mut response = None;
         for (code, r) in &op.responses.responses {
@@ -302,6 +318,7 @@ impl<'a> Lowerer<'a> {
             path: path.to_owned(),
             segments,
             path_params,
+            params,
             body,
             response: response.flatten().unwrap_or(TypeRef::Json),
             docs: self.docs(op.description.as_ref().or(op.summary.as_ref())),
@@ -309,13 +326,87 @@ impl<'a> Lowerer<'a> {
         Some((operation, error_body))
     }
 
-    fn request_body(
+    /// The operation's `…Params` struct: its query parameters and its form body's fields.
+    /// On GET and DELETE a form body's fields travel in the query (as Stripe's SDKs send them);
+    /// otherwise the body is sent, empty if need be.
+    fn params(
         &mut self,
         name: &Name,
         module: &[String],
         op: &'a openapiv3::Operation,
         ptr: &Pointer,
-    ) -> Option<RequestBody> {
+        query: &[QueryParam<'a>],
+        sends_body: bool,
+    ) -> (Option<TypeId>, Option<BodyEncoding>) {
+        let body_schema = self.body_schema(op, ptr);
+        let encoding = match &body_schema {
+            Some((encoding, _)) if sends_body => Some(*encoding),
+            _ if sends_body && op.request_body.is_none() => None,
+            _ => None,
+        };
+        if query.is_empty() && body_schema.is_none() {
+            return (None, encoding);
+        }
+        let home = Home::Module(module.to_vec());
+        let params_name = format!("{}Params", naming::type_name(naming::unraw(&name.rust)));
+        let params_name = self.claim(&home, &params_name);
+        let ctx = Ctx { name: params_name.clone(), home: home.clone(), direction: Direction::Request };
+        // The params struct is always its own type in the operation's module, even when the
+        // schema is a shared component, so every operation's arguments read the same way.
+        let id = self.reserve_slot();
+        let mut fields = Vec::new();
+        let mut scope = Scope::new();
+        for q in query {
+            let field_ctx = Ctx {
+                name: format!("{}{}", ctx.name, naming::type_name(q.name)),
+                home: home.clone(),
+                direction: Direction::Request,
+            };
+            let ty = match &q.data.format {
+                ParameterSchemaOrContent::Schema(schema) => self.schema(schema, &q.at.push("schema"), &field_ctx),
+                ParameterSchemaOrContent::Content(_) => {
+                    self.error(&q.at.push("content"), "query parameters given as `content` are not supported");
+                    TypeRef::Json
+                }
+            };
+            fields.push(Field {
+                name: Name { api: q.name.to_owned(), rust: scope.claim(&naming::field_name(q.name)) },
+                docs: self.docs(q.data.description.as_ref()),
+                ty,
+                required: q.data.required,
+                nullable: false,
+                wire: Wire::Query { deep: q.deep },
+            });
+        }
+        if let Some((_, Some((pointer, schema)))) = body_schema {
+            let wire = if sends_body { Wire::Body } else { Wire::Query { deep: true } };
+            for mut f in self.object_fields(schema, &pointer, &ctx) {
+                if fields.iter().any(|q: &Field| q.name.api == f.name.api) {
+                    continue;
+                }
+                f.name.rust = scope.claim(&f.name.rust);
+                f.wire = wire;
+                fields.push(f);
+            }
+        }
+        let docs = Some(format!("Parameters for [`{}`].", name.rust.trim_start_matches("r#")));
+        self.types[id.0] = Some(TypeDef::Struct(StructDef {
+            name: Name { api: name.api.clone(), rust: params_name },
+            home,
+            direction: Direction::Request,
+            docs,
+            has_id: false,
+            fields,
+        }));
+        (Some(id), encoding)
+    }
+
+    /// The request body's encoding and object schema, if it has one we can send.
+    fn body_schema(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        ptr: &Pointer,
+    ) -> Option<(BodyEncoding, Option<(Pointer, &'a Schema)>)> {
         let at = ptr.push("requestBody");
         let (body_ptr, body) = match self.resolver.request_body(op.request_body.as_ref()?, &at) {
             Ok(b) => b,
@@ -324,48 +415,22 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let media = body.content.get(FORM)?;
-        let schema_ptr = body_ptr.push("content").push(FORM).push("schema");
-        let home = Home::Module(module.to_vec());
-        let params_name = format!("{}Params", naming::type_name(naming::unraw(&name.rust)));
-        let params_name = self.claim(&home, &params_name);
-        let ctx = Ctx {
-            name: params_name.clone(),
-            home: home.clone(),
-            direction: Direction::Request,
-        };
-        // The params struct is always its own type in the operation's module, even when the
-        // schema is a shared component, so every operation's arguments read the same way.
-        let id = self.reserve_slot();
-        let fields = match &media.schema {
-            None => Vec::new(),
+        let (media_type, encoding) = [(FORM, BodyEncoding::Form)]
+            .into_iter()
+            .find(|(m, _)| body.content.contains_key(*m))?;
+        let media = &body.content[media_type];
+        let schema_ptr = body_ptr.push("content").push(media_type).push("schema");
+        let schema = match &media.schema {
+            None => None,
             Some(s) => match self.resolver.schema(s, &schema_ptr) {
-                Ok(Resolved { pointer, item, .. }) => self.object_fields(item, &pointer, &ctx),
+                Ok(Resolved { pointer, item, .. }) => Some((pointer, item)),
                 Err(e) => {
                     self.errors.push(e);
-                    Vec::new()
+                    None
                 }
             },
         };
-        let docs = Some(format!(
-            "Parameters for [`{}`].",
-            name.rust.trim_start_matches("r#")
-        ));
-        self.types[id.0] = Some(TypeDef::Struct(StructDef {
-            name: Name {
-                api: name.api.clone(),
-                rust: params_name,
-            },
-            home,
-            direction: Direction::Request,
-            docs,
-            has_id: false,
-            fields,
-        }));
-        Some(RequestBody {
-            encoding: BodyEncoding::Form,
-            params: id,
-        })
+        Some((encoding, schema))
     }
 
     fn response_body(
@@ -667,6 +732,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: required.iter().any(|r| r == api),
                 nullable,
+                wire: Wire::Body,
             });
         }
         fields

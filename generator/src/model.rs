@@ -60,7 +60,10 @@ pub struct Operation {
     pub path: String,
     pub segments: Vec<PathSegment>,
     pub path_params: Vec<PathParam>,
-    pub body: Option<RequestBody>,
+    /// The `…Params` struct (query parameters and body fields), if the operation takes any.
+    pub params: Option<TypeId>,
+    /// How the request body is sent; `None` sends no body.
+    pub body: Option<BodyEncoding>,
     /// The 2xx response body type.
     pub response: TypeRef,
     pub docs: Option<String>,
@@ -85,13 +88,6 @@ pub struct PathParam {
 pub enum BodyEncoding {
     /// `application/x-www-form-urlencoded`, nested as `a[b]=v`, arrays as `a[0]=v`.
     Form,
-}
-
-#[derive(Clone, Debug)]
-pub struct RequestBody {
-    pub encoding: BodyEncoding,
-    /// The params struct (always a [`TypeDef::Struct`] whose home is the operation's module).
-    pub params: TypeId,
 }
 
 /// A type in the arena.
@@ -152,6 +148,18 @@ pub struct Field {
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
+    /// Where a request field travels; response fields are always `Body`.
+    pub wire: Wire,
+}
+
+/// Where a request field is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wire {
+    /// In the body (form-encoded), or in the JSON of a response.
+    Body,
+    /// In the query string: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`);
+    /// otherwise `form` style (`a=v`, arrays as repeated `a=v1&a=v2`).
+    Query { deep: bool },
 }
 
 #[derive(Clone, Debug)]

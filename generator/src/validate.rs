@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{Operation, Parameter, PathItem, ReferenceOr};
+use openapiv3::{Operation, Parameter, PathItem, QueryStyle, ReferenceOr};
 use serde_json::Value;
 
 use crate::config::Selection;
@@ -233,10 +233,16 @@ fn check_media_types(
     for (i, p) in op.parameters.iter().enumerate() {
         let ptr = op_ptr.push("parameters").push(i);
         if let Ok((_, param)) = resolver.parameter(p, &ptr) {
-            if !matches!(param, Parameter::Path { .. }) {
-                let name = &param.parameter_data_ref().name;
-                let m = format!("parameter `{name}`: only path parameters are supported so far");
-                errors.push(SpecError::new(file, &ptr, m));
+            let name = &param.parameter_data_ref().name;
+            let problem = match param {
+                Parameter::Path { .. } => None,
+                Parameter::Query { style: QueryStyle::Form | QueryStyle::DeepObject, .. } => None,
+                Parameter::Query { .. } => Some("query parameters in `spaceDelimited` or `pipeDelimited` style are not supported"),
+                Parameter::Header { .. } => Some("header parameters are not supported yet"),
+                Parameter::Cookie { .. } => Some("cookie parameters are not supported"),
+            };
+            if let Some(problem) = problem {
+                errors.push(SpecError::new(file, &ptr, format!("parameter `{name}`: {problem}")));
             }
         }
     }

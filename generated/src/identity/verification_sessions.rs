@@ -24,6 +24,7 @@ pub async fn redact(
         .execute(
             reqwest::Method::POST,
             &format!("/v1/identity/verification_sessions/{session}/redact"),
+            None,
             Some(crate::runtime::form_encode(params)?),
         )
         .await

@@ -59,10 +59,21 @@ impl Client {
         self.inner.timeout
     }
 
-    /// Sends one request and decodes a successful answer as `T`. `form` is the encoded body;
-    /// every POST carries one, empty if need be, since the API rejects a POST without it.
-    pub(crate) async fn execute<T: DeserializeOwned>(&self, method: Method, path: &str, form: Option<String>) -> Result<T> {
-        let url = format!("{}{}", self.inner.base_url, path);
+    /// Sends one request and decodes a successful answer as `T`. `query` is the encoded query
+    /// string and `form` the encoded body; every POST carries a body, empty if need be, since
+    /// the API rejects a POST without one.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: Option<String>,
+        form: Option<String>,
+    ) -> Result<T> {
+        let mut url = format!("{}{}", self.inner.base_url, path);
+        if let Some(query) = query {
+            url.push('?');
+            url.push_str(&query);
+        }
         let mut request = self
             .inner
             .http

@@ -53,6 +53,8 @@ struct LibRs<'a> {
 struct RuntimeMod<'a> {
     header: &'a str,
     uses_form: bool,
+    uses_form_body: bool,
+    uses_query: bool,
     uses_path: bool,
 }
 
@@ -77,6 +79,8 @@ struct RuntimeError<'a> {
 #[template(path = "runtime/form.rs", escape = "none")]
 struct RuntimeForm<'a> {
     header: &'a str,
+    uses_form_body: bool,
+    uses_query: bool,
 }
 
 #[derive(Template)]
@@ -178,7 +182,13 @@ pub fn emit(
         )?,
     );
     // Helpers only go in when some operation needs them, so no binding has dead code.
-    let uses_form = api.operations.iter().any(|op| op.body.is_some());
+    let params_of = |op: &crate::model::Operation| match op.params.map(|id| &api.types[id.0]) {
+        Some(crate::model::TypeDef::Struct(s)) => s.fields.clone(),
+        _ => Vec::new(),
+    };
+    let uses_query = api.operations.iter().any(|op| params_of(op).iter().any(|f| f.wire != crate::model::Wire::Body));
+    let uses_form_body = api.operations.iter().any(|op| op.params.is_some() && op.body.is_some());
+    let uses_form = uses_query || uses_form_body;
     let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
     put(
         "src/runtime/mod.rs",
@@ -186,6 +196,8 @@ pub fn emit(
             RuntimeMod {
                 header: &rs,
                 uses_form,
+                uses_form_body,
+                uses_query,
                 uses_path,
             }
             .render(),
@@ -194,7 +206,7 @@ pub fn emit(
     if uses_form {
         put(
             "src/runtime/form.rs",
-            render(RuntimeForm { header: &rs }.render())?,
+            render(RuntimeForm { header: &rs, uses_form_body, uses_query }.render())?,
         );
     }
     if uses_path {
@@ -240,7 +252,7 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
     let last_ident = last.iter().map(|m| ident(m));
     let function = ident(&op.name.rust);
     let args = op.path_params.iter().map(|p| format!("{}_123", p.name.api));
-    let params = op.body.as_ref().map(|_| quote!(&params));
+    let params = op.params.map(|_| quote!(&params));
     let params_let = op
         .body
         .as_ref()

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::types::{emit_types_in, type_ref};
 use super::{doc_attrs, ident};
-use crate::model::{Api, Home, Operation, PathSegment, TypeDef};
+use crate::model::{Api, BodyEncoding, Field, Home, Operation, PathSegment, TypeDef, TypeRef, Wire};
 use crate::naming::Scope;
 
 /// Every module path that needs a file: those with operations and all their ancestors.
@@ -94,6 +94,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         path,
         segments,
         path_params,
+        params,
         body,
         response,
         docs,
@@ -117,8 +118,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let arg = ident(&p.name.rust);
         quote!(#arg: &str)
     });
-    let params_arg = body.as_ref().map(|b| {
-        let params = type_ref(api, &crate::model::TypeRef::Named(b.params), &home);
+    let params_arg = params.map(|id| {
+        let params = type_ref(api, &TypeRef::Named(id), &home);
         quote!(params: &#params,)
     });
 
@@ -163,28 +164,41 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         quote!(&format!(#template))
     };
 
-    let (required_checks, form) = match body {
-        Some(b) => {
-            let checks = match &api.types[b.params.0] {
-                TypeDef::Struct(s) => s
-                    .fields
-                    .iter()
-                    .filter(|f| f.required)
-                    .map(|f| {
-                        let field = ident(&f.name.rust);
-                        let api_name = &f.name.api;
-                        quote! {
-                            if params.#field.is_none() {
-                                return Err(crate::InvalidArgument::new(#api_name, "is required").into());
-                            }
-                        }
-                    })
-                    .collect(),
-                TypeDef::Enum(_) => Vec::new(),
-            };
-            (checks, quote!(Some(crate::runtime::form_encode(params)?)))
+    let fields: &[Field] = match params.map(|id| &api.types[id.0]) {
+        Some(TypeDef::Struct(s)) => &s.fields,
+        _ => &[],
+    };
+    let required_checks = fields.iter().filter(|f| f.required).map(|f| {
+        let field = ident(&f.name.rust);
+        let api_name = &f.name.api;
+        quote! {
+            if params.#field.is_none() {
+                return Err(crate::InvalidArgument::new(#api_name, "is required").into());
+            }
         }
-        None => (Vec::new(), quote!(None)),
+    });
+    let query_fields: Vec<&Field> = fields.iter().filter(|f| matches!(f.wire, Wire::Query { .. })).collect();
+    let (query_build, query) = if query_fields.is_empty() {
+        (quote!(), quote!(None))
+    } else {
+        let pushes = query_fields.iter().map(|f| {
+            let field = ident(&f.name.rust);
+            let api_name = &f.name.api;
+            let deep = matches!(f.wire, Wire::Query { deep: true });
+            quote!(query.push(#api_name, params.#field.as_ref(), #deep)?;)
+        });
+        (
+            quote! {
+                let mut query = crate::runtime::Query::new();
+                #(#pushes)*
+            },
+            quote!(query.finish()),
+        )
+    };
+    let form = match (body, params) {
+        (Some(BodyEncoding::Form), Some(_)) => quote!(Some(crate::runtime::form_encode(params)?)),
+        (Some(BodyEncoding::Form), None) => quote!(Some(String::new())),
+        (None, _) => quote!(None),
     };
     let method = ident(method.as_str());
 
@@ -193,7 +207,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         pub async fn #function(client: &crate::Client, #(#args,)* #params_arg) -> crate::Result<#response> {
             #(#required_checks)*
             #(#encode)*
-            client.execute(reqwest::Method::#method, #path_expr, #form).await
+            #query_build
+            client.execute(reqwest::Method::#method, #path_expr, #query, #form).await
         }
     }
 }

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, type_path};
-use crate::model::{Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef};
+use crate::model::{Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, Wire};
 use crate::naming::unraw;
 
 /// `src/types.rs`: every shared type, sorted by name, and the error body alias.
@@ -101,6 +101,7 @@ fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bo
         ty,
         required,
         nullable,
+        wire,
     } = f;
     let field = ident(&name.rust);
     let mut inner = type_ref(api, ty, home);
@@ -117,6 +118,9 @@ fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bo
     // API sends nullable fields as `null` rather than leaving them out) and a field that is
     // only optional is left out, so a decoded object re-encodes as it came.
     let (ty, attrs) = match (direction, required, nullable) {
+        // Query parameters are encoded one by one by the operation (their style decides how),
+        // so the body encoding skips them.
+        (Direction::Request, ..) if *wire != Wire::Body => (quote!(Option<#inner>), quote!(#[serde(skip)])),
         (Direction::Request, ..) => (
             quote!(Option<#inner>),
             quote!(#[serde(skip_serializing_if = "Option::is_none")]),

@@ -14,7 +14,12 @@ mod path;
 
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
 {%- if uses_form %}
+{%- if uses_form_body %}
 pub(crate) use form::form_encode;
+{%- endif %}
+{%- if uses_query %}
+pub(crate) use form::Query;
+{%- endif %}
 {%- endif %}
 {%- if uses_path %}
 pub(crate) use path::path_segment;

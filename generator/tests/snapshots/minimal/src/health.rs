@@ -10,5 +10,5 @@ pub struct RetrieveResponse {
 ///
 /// `GET /health` (operationId `health`)
 pub async fn retrieve(client: &crate::Client) -> crate::Result<RetrieveResponse> {
-    client.execute(reqwest::Method::GET, "/health", None).await
+    client.execute(reqwest::Method::GET, "/health", None, None).await
 }

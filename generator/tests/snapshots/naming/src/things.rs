@@ -88,7 +88,7 @@ impl<'de> serde::Deserialize<'de> for UpdateThingParamsKind {
 ///
 /// `PATCH /v1/things` (operationId `PatchThings`)
 pub async fn patch_things(client: &crate::Client) -> crate::Result<bool> {
-    client.execute(reqwest::Method::PATCH, "/v1/things", None).await
+    client.execute(reqwest::Method::PATCH, "/v1/things", None, None).await
 }
 /// `POST /v1/things/{id}` (operationId `UpdateThing`)
 pub async fn update_thing(
@@ -104,6 +104,7 @@ pub async fn update_thing(
         .execute(
             reqwest::Method::POST,
             &format!("/v1/things/{id}"),
+            None,
             Some(crate::runtime::form_encode(params)?),
         )
         .await

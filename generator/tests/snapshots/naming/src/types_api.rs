@@ -6,5 +6,5 @@ pub async fn retrieve(
     r#type: &str,
 ) -> crate::Result<crate::types::OptionType> {
     let type_ = crate::runtime::path_segment("type", r#type, None)?;
-    client.execute(reqwest::Method::GET, &format!("/v1/types/{type_}"), None).await
+    client.execute(reqwest::Method::GET, &format!("/v1/types/{type_}"), None, None).await
 }

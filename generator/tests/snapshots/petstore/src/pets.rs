@@ -38,6 +38,7 @@ pub async fn create(
         .execute(
             reqwest::Method::POST,
             "/v1/pets",
+            None,
             Some(crate::runtime::form_encode(params)?),
         )
         .await
@@ -45,7 +46,7 @@ pub async fn create(
 /// `DELETE /v1/pets/{pet}` (operationId `DeletePetsPet`)
 pub async fn delete(client: &crate::Client, pet: &str) -> crate::Result<DeleteResponse> {
     let pet = crate::runtime::path_segment("pet", pet, None)?;
-    client.execute(reqwest::Method::DELETE, &format!("/v1/pets/{pet}"), None).await
+    client.execute(reqwest::Method::DELETE, &format!("/v1/pets/{pet}"), None, None).await
 }
 /// `GET /v1/pets/{pet}` (operationId `GetPetsPet`)
 pub async fn retrieve(
@@ -53,5 +54,5 @@ pub async fn retrieve(
     pet: &str,
 ) -> crate::Result<crate::types::Pet> {
     let pet = crate::runtime::path_segment("pet", pet, Some(5000))?;
-    client.execute(reqwest::Method::GET, &format!("/v1/pets/{pet}"), None).await
+    client.execute(reqwest::Method::GET, &format!("/v1/pets/{pet}"), None, None).await
 }

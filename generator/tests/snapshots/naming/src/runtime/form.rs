@@ -3,41 +3,38 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::{InvalidArgument, Result};
-
 /// Encodes parameters as `application/x-www-form-urlencoded` the way the API reads them:
 /// nested objects as `a[b]=v`, arrays as `a[0]=v`, booleans as `true`/`false`; absent values
 /// are left out.
 pub(crate) fn form_encode<T: Serialize>(params: &T) -> Result<String> {
     let value = serde_json::to_value(params).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
-    let mut out = form_urlencoded::Serializer::new(String::new());
+    let mut pairs = Vec::new();
     if let Value::Object(fields) = &value {
         for (key, v) in fields {
-            append(&mut out, key, v);
+            flatten(&mut pairs, key.clone(), v);
         }
     }
-    Ok(out.finish())
+    Ok(encode(&pairs))
 }
 
-fn append(out: &mut form_urlencoded::Serializer<'_, String>, key: &str, value: &Value) {
+fn encode(pairs: &[(String, String)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+}
+
+fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value) {
     match value {
         Value::Null => {}
-        Value::Bool(b) => {
-            out.append_pair(key, if *b { "true" } else { "false" });
-        }
-        Value::Number(n) => {
-            out.append_pair(key, &n.to_string());
-        }
-        Value::String(s) => {
-            out.append_pair(key, s);
-        }
+        Value::Bool(b) => pairs.push((key, b.to_string())),
+        Value::Number(n) => pairs.push((key, n.to_string())),
+        Value::String(s) => pairs.push((key, s.clone())),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                append(out, &format!("{key}[{i}]"), item);
+                flatten(pairs, format!("{key}[{i}]"), item);
             }
         }
         Value::Object(fields) => {
             for (k, v) in fields {
-                append(out, &format!("{key}[{k}]"), v);
+                flatten(pairs, format!("{key}[{k}]"), v);
             }
         }
     }
@@ -46,7 +43,6 @@ fn append(out: &mut form_urlencoded::Serializer<'_, String>, key: &str, value: &
 #[cfg(test)]
 mod tests {
     use super::*;
-
     #[test]
     fn forms_nest_like_the_api_expects() {
         let v = serde_json::json!({

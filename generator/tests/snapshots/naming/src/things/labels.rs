@@ -4,7 +4,7 @@
 pub async fn list_all_labels(
     client: &crate::Client,
 ) -> crate::Result<std::collections::BTreeMap<String, i64>> {
-    client.execute(reqwest::Method::GET, "/v1/things/labels", None).await
+    client.execute(reqwest::Method::GET, "/v1/things/labels", None, None).await
 }
 /// `GET /v1/things/{id}/labels` (operationId `ListThingLabels`)
 pub async fn list_thing_labels(
@@ -12,5 +12,7 @@ pub async fn list_thing_labels(
     id: &str,
 ) -> crate::Result<Vec<String>> {
     let id = crate::runtime::path_segment("id", id, None)?;
-    client.execute(reqwest::Method::GET, &format!("/v1/things/{id}/labels"), None).await
+    client
+        .execute(reqwest::Method::GET, &format!("/v1/things/{id}/labels"), None, None)
+        .await
 }

@@ -16,6 +16,7 @@ pub async fn adopt(
         .execute(
             reqwest::Method::POST,
             &format!("/v1/owners/{owner}/pets/{pet}/adopt"),
+            None,
             Some(crate::runtime::form_encode(params)?),
         )
         .await
