@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, Parameter, ParameterData, ParameterSchemaOrContent,
-    QueryStyle, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::config::Config;
@@ -16,7 +16,7 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::path::{parse_template, Part};
 use crate::resolve::{Resolved, Resolver};
-use crate::validate::{operations, FORM, JSON};
+use crate::validate::{operations, FORM, JSON, MULTIPART};
 
 pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> {
     let base_url = spec
@@ -321,6 +321,7 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             response: response.flatten().unwrap_or(TypeRef::Json),
+            server: op.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
             docs: self.docs(op.description.as_ref().or(op.summary.as_ref())),
         };
         Some((operation, error_body))
@@ -415,7 +416,7 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let (media_type, encoding) = [(FORM, BodyEncoding::Form)]
+        let (media_type, encoding) = [(FORM, BodyEncoding::Form), (MULTIPART, BodyEncoding::Multipart)]
             .into_iter()
             .find(|(m, _)| body.content.contains_key(*m))?;
         let media = &body.content[media_type];
@@ -446,7 +447,10 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let media = response.content.get(JSON)?;
+        let Some(media) = response.content.get(JSON) else {
+            // Anything else (a PDF, say) comes back as bytes.
+            return response.content.first().map(|_| TypeRef::Binary);
+        };
         let schema = media.schema.as_ref()?;
         Some(self.schema(schema, &ptr.push("content").push(JSON).push("schema"), &ctx))
     }
@@ -541,6 +545,9 @@ impl<'a> Lowerer<'a> {
                     variants,
                 }));
                 TypeRef::Named(id)
+            }
+            SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+                TypeRef::Binary
             }
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Integer(it)) => match &it.format {

@@ -64,8 +64,11 @@ pub struct Operation {
     pub params: Option<TypeId>,
     /// How the request body is sent; `None` sends no body.
     pub body: Option<BodyEncoding>,
-    /// The 2xx response body type.
+    /// The 2xx response body type ([`TypeRef::Binary`] for non-JSON bodies).
     pub response: TypeRef,
+    /// A server URL of the operation's own (`servers` on the operation), used unless the
+    /// client's base URL was overridden.
+    pub server: Option<String>,
     pub docs: Option<String>,
 }
 
@@ -88,6 +91,9 @@ pub struct PathParam {
 pub enum BodyEncoding {
     /// `application/x-www-form-urlencoded`, nested as `a[b]=v`, arrays as `a[0]=v`.
     Form,
+    /// `multipart/form-data`: binary fields as file parts, the rest as text parts named the
+    /// same way as form fields.
+    Multipart,
 }
 
 /// A type in the arena.
@@ -181,6 +187,8 @@ pub enum TypeRef {
     Boolean,
     /// Any JSON value.
     Json,
+    /// Raw bytes (`format: binary`): a file to upload, or a non-JSON response body.
+    Binary,
     /// A JSON object with free-form members.
     JsonObject,
     Named(TypeId),

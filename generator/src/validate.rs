@@ -14,6 +14,8 @@ use crate::resolve::Resolver;
 
 /// Media types request bodies may use.
 pub const FORM: &str = "application/x-www-form-urlencoded";
+/// Media type of multipart request bodies (file uploads).
+pub const MULTIPART: &str = "multipart/form-data";
 /// Media type of response bodies.
 pub const JSON: &str = "application/json";
 

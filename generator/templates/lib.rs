@@ -10,3 +10,6 @@ pub use runtime::{
     ApiError, ApiErrorBody, Client, ClientBuilder, DecodeError, Error, Expandable, HasId, InvalidArgument, Result,
     Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT,
 };
+{%- if uses_multipart %}
+pub use runtime::UploadFile;
+{%- endif %}

@@ -20,12 +20,12 @@ pub async fn redact(
     params: &RedactParams,
 ) -> crate::Result<crate::types::VerificationSession> {
     let session = crate::runtime::path_segment("session", session, Some(5000))?;
-    client
-        .execute(
-            reqwest::Method::POST,
-            &format!("/v1/identity/verification_sessions/{session}/redact"),
-            None,
-            Some(crate::runtime::form_encode(params)?),
-        )
-        .await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::POST,
+        server: None,
+        path: &format!("/v1/identity/verification_sessions/{session}/redact"),
+        query: None,
+        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+    };
+    client.execute(request).await
 }

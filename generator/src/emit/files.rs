@@ -8,12 +8,13 @@ use quote::quote;
 use super::operations::root_modules;
 use super::{ident, Provenance};
 use crate::config::Config;
-use crate::model::Api;
+use crate::model::{Api, BodyEncoding, TypeRef};
 
 #[derive(Template)]
 #[template(path = "Cargo.toml", escape = "none")]
 struct CargoToml<'a> {
     header: &'a str,
+    uses_multipart: bool,
     name: &'a str,
     version: &'a str,
     description: &'a str,
@@ -45,6 +46,7 @@ struct ReadmeOperation {
 #[template(path = "lib.rs", escape = "none")]
 struct LibRs<'a> {
     header: &'a str,
+    uses_multipart: bool,
     modules: &'a str,
 }
 
@@ -52,6 +54,8 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    uses_body: bool,
+    uses_multipart: bool,
     uses_form: bool,
     uses_form_body: bool,
     uses_query: bool,
@@ -62,6 +66,8 @@ struct RuntimeMod<'a> {
 #[template(path = "runtime/client.rs", escape = "none")]
 struct RuntimeClient<'a> {
     header: &'a str,
+    uses_multipart: bool,
+    uses_bytes: bool,
     api_title: &'a str,
     api_version: &'a str,
     base_url: &'a str,
@@ -81,6 +87,12 @@ struct RuntimeForm<'a> {
     header: &'a str,
     uses_form_body: bool,
     uses_query: bool,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/multipart.rs", escape = "none")]
+struct RuntimeMultipart<'a> {
+    header: &'a str,
 }
 
 #[derive(Template)]
@@ -118,6 +130,20 @@ pub fn emit(
     let modules = super::rust_file("", root_modules(api))?;
     let modules = modules.trim();
 
+    // Helpers only go in when some operation needs them, so no binding has dead code.
+    let params_of = |op: &crate::model::Operation| match op.params.map(|id| &api.types[id.0]) {
+        Some(crate::model::TypeDef::Struct(s)) => s.fields.clone(),
+        _ => Vec::new(),
+    };
+    let uses_query = api.operations.iter().any(|op| params_of(op).iter().any(|f| f.wire != crate::model::Wire::Body));
+    let uses_form_body = api.operations.iter().any(|op| op.params.is_some() && op.body == Some(BodyEncoding::Form));
+    let uses_multipart = api.operations.iter().any(|op| op.body == Some(BodyEncoding::Multipart));
+    let uses_bytes = api.operations.iter().any(|op| op.response == TypeRef::Binary);
+    let uses_body = api.operations.iter().any(|op| {
+        op.body.is_some() || matches!(op.method, crate::model::Method::Post | crate::model::Method::Put | crate::model::Method::Patch)
+    });
+    let uses_form = uses_query || uses_form_body || uses_multipart;
+    let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
         let text = if text.ends_with('\n') {
@@ -132,6 +158,7 @@ pub fn emit(
         render(
             CargoToml {
                 header: &toml,
+                uses_multipart,
                 name,
                 version: &config.krate.version,
                 description: &description.replace('"', "'"),
@@ -176,25 +203,19 @@ pub fn emit(
         render(
             LibRs {
                 header: &rs,
+                uses_multipart,
                 modules,
             }
             .render(),
         )?,
     );
-    // Helpers only go in when some operation needs them, so no binding has dead code.
-    let params_of = |op: &crate::model::Operation| match op.params.map(|id| &api.types[id.0]) {
-        Some(crate::model::TypeDef::Struct(s)) => s.fields.clone(),
-        _ => Vec::new(),
-    };
-    let uses_query = api.operations.iter().any(|op| params_of(op).iter().any(|f| f.wire != crate::model::Wire::Body));
-    let uses_form_body = api.operations.iter().any(|op| op.params.is_some() && op.body.is_some());
-    let uses_form = uses_query || uses_form_body;
-    let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
     put(
         "src/runtime/mod.rs",
         render(
             RuntimeMod {
                 header: &rs,
+                uses_body,
+                uses_multipart,
                 uses_form,
                 uses_form_body,
                 uses_query,
@@ -209,6 +230,9 @@ pub fn emit(
             render(RuntimeForm { header: &rs, uses_form_body, uses_query }.render())?,
         );
     }
+    if uses_multipart {
+        put("src/runtime/multipart.rs", render(RuntimeMultipart { header: &rs }.render())?);
+    }
     if uses_path {
         put(
             "src/runtime/path.rs",
@@ -220,6 +244,8 @@ pub fn emit(
         render(
             RuntimeClient {
                 header: &rs,
+                uses_multipart,
+                uses_bytes,
                 api_title: &api.title,
                 api_version: &api.version,
                 base_url: &api.base_url,

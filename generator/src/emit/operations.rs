@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::types::{emit_types_in, type_ref};
 use super::{doc_attrs, ident};
-use crate::model::{Api, BodyEncoding, Field, Home, Operation, PathSegment, TypeDef, TypeRef, Wire};
+use crate::model::{Api, BodyEncoding, Field, Home, Method, Operation, PathSegment, TypeDef, TypeRef, Wire};
 use crate::naming::Scope;
 
 /// Every module path that needs a file: those with operations and all their ancestors.
@@ -97,6 +97,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         params,
         body,
         response,
+        server,
         docs,
     } = op;
     let home = Home::Module(module.clone());
@@ -112,7 +113,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         None => summary,
     };
     let docs = doc_attrs(Some(&docs), false);
-    let response = type_ref(api, response, &home);
+    let (response, execute) = match response {
+        TypeRef::Binary => (quote!(Vec<u8>), quote!(execute_bytes)),
+        other => (type_ref(api, other, &home), quote!(execute)),
+    };
 
     let args = path_params.iter().map(|p| {
         let arg = ident(&p.name.rust);
@@ -195,10 +199,28 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote!(query.finish()),
         )
     };
-    let form = match (body, params) {
-        (Some(BodyEncoding::Form), Some(_)) => quote!(Some(crate::runtime::form_encode(params)?)),
-        (Some(BodyEncoding::Form), None) => quote!(Some(String::new())),
+    let files = fields.iter().filter(|f| f.ty == TypeRef::Binary).map(|f| {
+        let field = ident(&f.name.rust);
+        let api_name = &f.name.api;
+        quote!((#api_name, params.#field.as_ref()))
+    });
+    // Every POST, PUT or PATCH sends its body, empty if need be (see the runtime's `send`).
+    let body = match (body, params) {
+        (Some(BodyEncoding::Form), Some(_)) => {
+            quote!(Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)))
+        }
+        (Some(BodyEncoding::Multipart), Some(_)) => {
+            quote!(Some(crate::runtime::Body::Multipart(crate::runtime::multipart(params, &[#(#files),*])?)))
+        }
+        (Some(_), None) => quote!(Some(crate::runtime::Body::Form(String::new()))),
+        (None, _) if matches!(method, Method::Post | Method::Put | Method::Patch) => {
+            quote!(Some(crate::runtime::Body::Form(String::new())))
+        }
         (None, _) => quote!(None),
+    };
+    let server = match server {
+        Some(url) => quote!(Some(#url)),
+        None => quote!(None),
     };
     let method = ident(method.as_str());
 
@@ -208,7 +230,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             #(#required_checks)*
             #(#encode)*
             #query_build
-            client.execute(reqwest::Method::#method, #path_expr, #query, #form).await
+            let request = crate::runtime::Request {
+                method: reqwest::Method::#method,
+                server: #server,
+                path: #path_expr,
+                query: #query,
+                body: #body,
+            };
+            client.#execute(request).await
         }
     }
 }

@@ -120,7 +120,10 @@ fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bo
     let (ty, attrs) = match (direction, required, nullable) {
         // Query parameters are encoded one by one by the operation (their style decides how),
         // so the body encoding skips them.
-        (Direction::Request, ..) if *wire != Wire::Body => (quote!(Option<#inner>), quote!(#[serde(skip)])),
+        // Files go in parts of their own.
+        (Direction::Request, ..) if *wire != Wire::Body || *ty == TypeRef::Binary => {
+            (quote!(Option<#inner>), quote!(#[serde(skip)]))
+        }
         (Direction::Request, ..) => (
             quote!(Option<#inner>),
             quote!(#[serde(skip_serializing_if = "Option::is_none")]),
@@ -211,6 +214,7 @@ pub fn type_ref(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Binary => quote!(crate::UploadFile),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Named(id) => named(api, *id, from),
         TypeRef::Array(item) => {

@@ -1,8 +1,12 @@
 {{ header }}
+{%- if uses_form_body || uses_query %}
 use serde::Serialize;
+{%- endif %}
 use serde_json::Value;
+{%- if uses_form_body || uses_query %}
 
 use super::error::{InvalidArgument, Result};
+{%- endif %}
 
 {%- if uses_form_body %}
 /// Encodes parameters as `application/x-www-form-urlencoded` the way the API reads them:
@@ -60,11 +64,14 @@ impl Query {
 }
 {%- endif %}
 
+{%- if uses_form_body || uses_query %}
 fn encode(pairs: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
+{%- endif %}
 
-fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value) {
+/// Appends `value` under `key` as form pairs: nested objects as `key[k]`, arrays as `key[0]`.
+pub(super) fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value) {
     match value {
         Value::Null => {}
         Value::Bool(b) => pairs.push((key, b.to_string())),

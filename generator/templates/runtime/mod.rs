@@ -8,11 +8,18 @@ mod expandable;
 {%- if uses_form %}
 mod form;
 {%- endif %}
+{%- if uses_multipart %}
+mod multipart;
+{%- endif %}
 {%- if uses_path %}
 mod path;
 {%- endif %}
 
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+{%- if uses_body %}
+pub(crate) use client::Body;
+{%- endif %}
+pub(crate) use client::Request;
 {%- if uses_form %}
 {%- if uses_form_body %}
 pub(crate) use form::form_encode;
@@ -20,6 +27,10 @@ pub(crate) use form::form_encode;
 {%- if uses_query %}
 pub(crate) use form::Query;
 {%- endif %}
+{%- endif %}
+{%- if uses_multipart %}
+pub(crate) use multipart::multipart;
+pub use multipart::UploadFile;
 {%- endif %}
 {%- if uses_path %}
 pub(crate) use path::path_segment;

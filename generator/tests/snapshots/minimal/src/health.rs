@@ -10,5 +10,12 @@ pub struct RetrieveResponse {
 ///
 /// `GET /health` (operationId `health`)
 pub async fn retrieve(client: &crate::Client) -> crate::Result<RetrieveResponse> {
-    client.execute(reqwest::Method::GET, "/health", None, None).await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::GET,
+        server: None,
+        path: "/health",
+        query: None,
+        body: None,
+    };
+    client.execute(request).await
 }

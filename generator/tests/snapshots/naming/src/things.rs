@@ -88,7 +88,14 @@ impl<'de> serde::Deserialize<'de> for UpdateThingParamsKind {
 ///
 /// `PATCH /v1/things` (operationId `PatchThings`)
 pub async fn patch_things(client: &crate::Client) -> crate::Result<bool> {
-    client.execute(reqwest::Method::PATCH, "/v1/things", None, None).await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::PATCH,
+        server: None,
+        path: "/v1/things",
+        query: None,
+        body: Some(crate::runtime::Body::Form(String::new())),
+    };
+    client.execute(request).await
 }
 /// `POST /v1/things/{id}` (operationId `UpdateThing`)
 pub async fn update_thing(
@@ -100,12 +107,12 @@ pub async fn update_thing(
         return Err(crate::InvalidArgument::new("kind", "is required").into());
     }
     let id = crate::runtime::path_segment("id", id, Some(64))?;
-    client
-        .execute(
-            reqwest::Method::POST,
-            &format!("/v1/things/{id}"),
-            None,
-            Some(crate::runtime::form_encode(params)?),
-        )
-        .await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::POST,
+        server: None,
+        path: &format!("/v1/things/{id}"),
+        query: None,
+        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+    };
+    client.execute(request).await
 }

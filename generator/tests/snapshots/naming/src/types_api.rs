@@ -6,5 +6,12 @@ pub async fn retrieve(
     r#type: &str,
 ) -> crate::Result<crate::types::OptionType> {
     let type_ = crate::runtime::path_segment("type", r#type, None)?;
-    client.execute(reqwest::Method::GET, &format!("/v1/types/{type_}"), None, None).await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::GET,
+        server: None,
+        path: &format!("/v1/types/{type_}"),
+        query: None,
+        body: None,
+    };
+    client.execute(request).await
 }

@@ -34,19 +34,26 @@ pub async fn create(
     if params.name.is_none() {
         return Err(crate::InvalidArgument::new("name", "is required").into());
     }
-    client
-        .execute(
-            reqwest::Method::POST,
-            "/v1/pets",
-            None,
-            Some(crate::runtime::form_encode(params)?),
-        )
-        .await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::POST,
+        server: None,
+        path: "/v1/pets",
+        query: None,
+        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+    };
+    client.execute(request).await
 }
 /// `DELETE /v1/pets/{pet}` (operationId `DeletePetsPet`)
 pub async fn delete(client: &crate::Client, pet: &str) -> crate::Result<DeleteResponse> {
     let pet = crate::runtime::path_segment("pet", pet, None)?;
-    client.execute(reqwest::Method::DELETE, &format!("/v1/pets/{pet}"), None, None).await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::DELETE,
+        server: None,
+        path: &format!("/v1/pets/{pet}"),
+        query: None,
+        body: None,
+    };
+    client.execute(request).await
 }
 /// `GET /v1/pets/{pet}` (operationId `GetPetsPet`)
 pub async fn retrieve(
@@ -54,5 +61,12 @@ pub async fn retrieve(
     pet: &str,
 ) -> crate::Result<crate::types::Pet> {
     let pet = crate::runtime::path_segment("pet", pet, Some(5000))?;
-    client.execute(reqwest::Method::GET, &format!("/v1/pets/{pet}"), None, None).await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::GET,
+        server: None,
+        path: &format!("/v1/pets/{pet}"),
+        query: None,
+        body: None,
+    };
+    client.execute(request).await
 }

@@ -7,6 +7,7 @@ mod error;
 mod expandable;
 
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub(crate) use client::Request;
 pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 

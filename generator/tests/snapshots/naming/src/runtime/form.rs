@@ -16,12 +16,12 @@ pub(crate) fn form_encode<T: Serialize>(params: &T) -> Result<String> {
     }
     Ok(encode(&pairs))
 }
-
 fn encode(pairs: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
 
-fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value) {
+/// Appends `value` under `key` as form pairs: nested objects as `key[k]`, arrays as `key[0]`.
+pub(super) fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value) {
     match value {
         Value::Null => {}
         Value::Bool(b) => pairs.push((key, b.to_string())),

@@ -9,6 +9,8 @@ mod form;
 mod path;
 
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub(crate) use client::Body;
+pub(crate) use client::Request;
 pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
 pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};

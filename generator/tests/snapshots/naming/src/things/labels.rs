@@ -4,7 +4,14 @@
 pub async fn list_all_labels(
     client: &crate::Client,
 ) -> crate::Result<std::collections::BTreeMap<String, i64>> {
-    client.execute(reqwest::Method::GET, "/v1/things/labels", None, None).await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::GET,
+        server: None,
+        path: "/v1/things/labels",
+        query: None,
+        body: None,
+    };
+    client.execute(request).await
 }
 /// `GET /v1/things/{id}/labels` (operationId `ListThingLabels`)
 pub async fn list_thing_labels(
@@ -12,7 +19,12 @@ pub async fn list_thing_labels(
     id: &str,
 ) -> crate::Result<Vec<String>> {
     let id = crate::runtime::path_segment("id", id, None)?;
-    client
-        .execute(reqwest::Method::GET, &format!("/v1/things/{id}/labels"), None, None)
-        .await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::GET,
+        server: None,
+        path: &format!("/v1/things/{id}/labels"),
+        query: None,
+        body: None,
+    };
+    client.execute(request).await
 }

@@ -12,12 +12,12 @@ pub async fn adopt(
 ) -> crate::Result<crate::types::Pet> {
     let owner = crate::runtime::path_segment("owner", owner, None)?;
     let pet = crate::runtime::path_segment("pet", pet, None)?;
-    client
-        .execute(
-            reqwest::Method::POST,
-            &format!("/v1/owners/{owner}/pets/{pet}/adopt"),
-            None,
-            Some(crate::runtime::form_encode(params)?),
-        )
-        .await
+    let request = crate::runtime::Request {
+        method: reqwest::Method::POST,
+        server: None,
+        path: &format!("/v1/owners/{owner}/pets/{pet}/adopt"),
+        query: None,
+        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+    };
+    client.execute(request).await
 }

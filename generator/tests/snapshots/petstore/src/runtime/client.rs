@@ -30,6 +30,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// Whether the caller chose `base_url`, which then also replaces operations' own servers.
+    base_url_overridden: bool,
     /// `Bearer <key>`, marked sensitive so `reqwest` and `http` keep it out of their output.
     authorization: HeaderValue,
     timeout: Duration,
@@ -46,7 +48,7 @@ impl Client {
 
     /// Starts a client with settings other than the defaults.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder { secret_key: secret_key.into(), base_url: DEFAULT_BASE_URL.to_owned(), timeout: DEFAULT_TIMEOUT }
+        ClientBuilder { secret_key: secret_key.into(), base_url: None, timeout: DEFAULT_TIMEOUT }
     }
 
     /// The URL requests are sent to, without a trailing `/`.
@@ -59,50 +61,91 @@ impl Client {
         self.inner.timeout
     }
 
-    /// Sends one request and decodes a successful answer as `T`. `query` is the encoded query
-    /// string and `form` the encoded body; every POST carries a body, empty if need be, since
-    /// the API rejects a POST without one.
-    pub(crate) async fn execute<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: Option<String>,
-        form: Option<String>,
-    ) -> Result<T> {
-        let mut url = format!("{}{}", self.inner.base_url, path);
+    /// Calls an endpoint this binding has no function for: `path` is appended to the base URL
+    /// as given (percent-encode ids yourself), and `params` are form-encoded into the body of a
+    /// POST, PUT or PATCH, or into the query string otherwise. Returns the JSON answer.
+    pub async fn raw_request(&self, method: Method, path: &str, params: &[(&str, &str)]) -> Result<serde_json::Value> {
+        if !path.starts_with('/') {
+            return Err(InvalidArgument::new("path", "must start with `/`").into());
+        }
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
+        let with_body = matches!(method, Method::POST | Method::PUT | Method::PATCH);
+        let (query, body) = match (with_body, encoded.is_empty()) {
+            (true, _) => (None, Some(Body::Form(encoded))),
+            (false, true) => (None, None),
+            (false, false) => (Some(encoded), None),
+        };
+        self.execute(Request { method, server: None, path, query, body }).await
+    }
+
+    /// Sends one request and decodes a successful answer as `T`.
+    pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
+        let (status, request_id, body) = self.send(request).await?;
+        let decode_error = |path: String, e: serde_json::Error| {
+            Error::Decode(Box::new(DecodeError { status, request_id: request_id.clone(), path, message: e.to_string() }))
+        };
+        let mut de = serde_json::Deserializer::from_slice(&body);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
+        de.end().map_err(|e| decode_error(".".to_owned(), e))?;
+        Ok(value)
+    }
+
+    /// Sends one request; an answer with an error status becomes [`Error::Api`].
+    async fn send(&self, request: Request<'_>) -> Result<(u16, Option<String>, bytes::Bytes)> {
+        let Request { method, server, path, query, body } = request;
+        // An operation may live on a server of its own (file uploads), unless the caller
+        // pointed the whole client somewhere else (a mock, a proxy).
+        let base = match server {
+            Some(server) if !self.inner.base_url_overridden => server,
+            _ => self.inner.base_url.as_str(),
+        };
+        let mut url = format!("{base}{path}");
         if let Some(query) = query {
             url.push('?');
             url.push_str(&query);
         }
-        let mut request = self
+        let mut builder = self
             .inner
             .http
-            .request(method.clone(), url)
+            .request(method, url)
             .header(AUTHORIZATION, self.inner.authorization.clone())
             .header("Api-Version", API_VERSION);
-        if method == Method::POST || form.is_some() {
-            let body = form.unwrap_or_default();
-            request = request
+        builder = match body {
+            None => builder,
+            // Sent even when empty: the API rejects a POST without a form content type.
+            Some(Body::Form(form)) => builder
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(CONTENT_LENGTH, body.len())
-                .body(body);
-        }
-        let response = request.send().await.map_err(TransportError::from_reqwest)?;
-        let status = response.status();
+                .header(CONTENT_LENGTH, form.len())
+                .body(form),
+        };
+        let response = builder.send().await.map_err(TransportError::from_reqwest)?;
+        let status = response.status().as_u16();
         let request_id = response.headers().get("Request-Id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = response.bytes().await.map_err(TransportError::from_reqwest)?;
-        if status.is_success() {
-            let decode_error = |path: String, e: serde_json::Error| {
-                Error::Decode(Box::new(DecodeError { status: status.as_u16(), request_id: request_id.clone(), path, message: e.to_string() }))
-            };
-            let mut de = serde_json::Deserializer::from_slice(&body);
-            let value = serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
-            de.end().map_err(|e| decode_error(".".to_owned(), e))?;
-            Ok(value)
+        if (200..300).contains(&status) {
+            Ok((status, request_id, body))
         } else {
-            Err(Error::Api(Box::new(ApiError::from_response(status.as_u16(), request_id, &body))))
+            Err(Error::Api(Box::new(ApiError::from_response(status, request_id, &body))))
         }
     }
+}
+
+/// One request, as an operation function describes it to [`Client`].
+pub(crate) struct Request<'a> {
+    pub(crate) method: Method,
+    /// The operation's own server, if it has one.
+    pub(crate) server: Option<&'static str>,
+    /// The path, parameters already encoded.
+    pub(crate) path: &'a str,
+    /// The encoded query string, if any parameter was set.
+    pub(crate) query: Option<String>,
+    pub(crate) body: Option<Body>,
+}
+
+/// A request body.
+pub(crate) enum Body {
+    /// `application/x-www-form-urlencoded`, already encoded.
+    Form(String),
 }
 
 impl fmt::Debug for Client {
@@ -119,14 +162,15 @@ impl fmt::Debug for Client {
 /// Settings for a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
     secret_key: String,
-    base_url: String,
+    base_url: Option<String>,
     timeout: Duration,
 }
 
 impl ClientBuilder {
-    /// Sends requests somewhere other than [`DEFAULT_BASE_URL`]: a mock server in tests, a proxy.
+    /// Sends every request somewhere other than [`DEFAULT_BASE_URL`] (and other than the
+    /// servers some operations name for themselves): a mock server in tests, a proxy.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
@@ -149,7 +193,8 @@ impl ClientBuilder {
             .map_err(|_| InvalidArgument::new("secret_key", "is not a valid header value"))?;
         authorization.set_sensitive(true);
 
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let base_url_overridden = self.base_url.is_some();
+        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
             _ => {
@@ -166,7 +211,7 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .build()
             .map_err(TransportError::from_reqwest)?;
-        Ok(Client { inner: Arc::new(Inner { http, base_url, authorization, timeout: self.timeout }) })
+        Ok(Client { inner: Arc::new(Inner { http, base_url, base_url_overridden, authorization, timeout: self.timeout }) })
     }
 }
 
