@@ -240,10 +240,20 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                 };
-                if let Parameter::Query { parameter_data, style, .. } = param {
+                if let Parameter::Query {
+                    parameter_data,
+                    style,
+                    ..
+                } = param
+                {
                     let deep = matches!(style, QueryStyle::DeepObject);
                     query.retain(|q: &QueryParam<'a>| q.name != parameter_data.name);
-                    query.push(QueryParam { name: &parameter_data.name, data: parameter_data, deep, at: at.clone() });
+                    query.push(QueryParam {
+                        name: &parameter_data.name,
+                        data: parameter_data,
+                        deep,
+                        at: at.clone(),
+                    });
                     continue;
                 }
                 if let Parameter::Path { parameter_data, .. } = param {
@@ -321,7 +331,10 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             response: response.flatten().unwrap_or(TypeRef::Json),
-            server: op.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
+            server: op
+                .servers
+                .first()
+                .map(|s| s.url.trim_end_matches('/').to_owned()),
             docs: self.docs(op.description.as_ref().or(op.summary.as_ref())),
         };
         Some((operation, error_body))
@@ -351,7 +364,11 @@ impl<'a> Lowerer<'a> {
         let home = Home::Module(module.to_vec());
         let params_name = format!("{}Params", naming::type_name(naming::unraw(&name.rust)));
         let params_name = self.claim(&home, &params_name);
-        let ctx = Ctx { name: params_name.clone(), home: home.clone(), direction: Direction::Request };
+        let ctx = Ctx {
+            name: params_name.clone(),
+            home: home.clone(),
+            direction: Direction::Request,
+        };
         // The params struct is always its own type in the operation's module, even when the
         // schema is a shared component, so every operation's arguments read the same way.
         let id = self.reserve_slot();
@@ -364,14 +381,22 @@ impl<'a> Lowerer<'a> {
                 direction: Direction::Request,
             };
             let ty = match &q.data.format {
-                ParameterSchemaOrContent::Schema(schema) => self.schema(schema, &q.at.push("schema"), &field_ctx),
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.schema(schema, &q.at.push("schema"), &field_ctx)
+                }
                 ParameterSchemaOrContent::Content(_) => {
-                    self.error(&q.at.push("content"), "query parameters given as `content` are not supported");
+                    self.error(
+                        &q.at.push("content"),
+                        "query parameters given as `content` are not supported",
+                    );
                     TypeRef::Json
                 }
             };
             fields.push(Field {
-                name: Name { api: q.name.to_owned(), rust: scope.claim(&naming::field_name(q.name)) },
+                name: Name {
+                    api: q.name.to_owned(),
+                    rust: scope.claim(&naming::field_name(q.name)),
+                },
                 docs: self.docs(q.data.description.as_ref()),
                 ty,
                 required: q.data.required,
@@ -380,7 +405,11 @@ impl<'a> Lowerer<'a> {
             });
         }
         if let Some((_, Some((pointer, schema)))) = body_schema {
-            let wire = if sends_body { Wire::Body } else { Wire::Query { deep: true } };
+            let wire = if sends_body {
+                Wire::Body
+            } else {
+                Wire::Query { deep: true }
+            };
             for mut f in self.object_fields(schema, &pointer, &ctx) {
                 if fields.iter().any(|q: &Field| q.name.api == f.name.api) {
                     continue;
@@ -390,9 +419,15 @@ impl<'a> Lowerer<'a> {
                 fields.push(f);
             }
         }
-        let docs = Some(format!("Parameters for [`{}`].", name.rust.trim_start_matches("r#")));
+        let docs = Some(format!(
+            "Parameters for [`{}`].",
+            name.rust.trim_start_matches("r#")
+        ));
         self.types[id.0] = Some(TypeDef::Struct(StructDef {
-            name: Name { api: name.api.clone(), rust: params_name },
+            name: Name {
+                api: name.api.clone(),
+                rust: params_name,
+            },
             home,
             direction: Direction::Request,
             docs,
@@ -416,9 +451,12 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let (media_type, encoding) = [(FORM, BodyEncoding::Form), (MULTIPART, BodyEncoding::Multipart)]
-            .into_iter()
-            .find(|(m, _)| body.content.contains_key(*m))?;
+        let (media_type, encoding) = [
+            (FORM, BodyEncoding::Form),
+            (MULTIPART, BodyEncoding::Multipart),
+        ]
+        .into_iter()
+        .find(|(m, _)| body.content.contains_key(*m))?;
         let media = &body.content[media_type];
         let schema_ptr = body_ptr.push("content").push(media_type).push("schema");
         let schema = match &media.schema {
@@ -546,7 +584,9 @@ impl<'a> Lowerer<'a> {
                 }));
                 TypeRef::Named(id)
             }
-            SchemaKind::Type(Type::String(st)) if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+            SchemaKind::Type(Type::String(st))
+                if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+            {
                 TypeRef::Binary
             }
             SchemaKind::Type(Type::String(_)) => TypeRef::String,

@@ -2,6 +2,7 @@
 //! generator itself returns files in memory.
 
 pub mod bench;
+pub mod changes;
 pub mod codegen;
 
 use std::path::{Path, PathBuf};

@@ -135,12 +135,31 @@ pub fn emit(
         Some(crate::model::TypeDef::Struct(s)) => s.fields.clone(),
         _ => Vec::new(),
     };
-    let uses_query = api.operations.iter().any(|op| params_of(op).iter().any(|f| f.wire != crate::model::Wire::Body));
-    let uses_form_body = api.operations.iter().any(|op| op.params.is_some() && op.body == Some(BodyEncoding::Form));
-    let uses_multipart = api.operations.iter().any(|op| op.body == Some(BodyEncoding::Multipart));
-    let uses_bytes = api.operations.iter().any(|op| op.response == TypeRef::Binary);
+    let uses_query = api.operations.iter().any(|op| {
+        params_of(op)
+            .iter()
+            .any(|f| f.wire != crate::model::Wire::Body)
+    });
+    let uses_form_body = api
+        .operations
+        .iter()
+        .any(|op| op.params.is_some() && op.body == Some(BodyEncoding::Form));
+    let uses_multipart = api
+        .operations
+        .iter()
+        .any(|op| op.body == Some(BodyEncoding::Multipart));
+    let uses_bytes = api
+        .operations
+        .iter()
+        .any(|op| op.response == TypeRef::Binary);
     let uses_body = api.operations.iter().any(|op| {
-        op.body.is_some() || matches!(op.method, crate::model::Method::Post | crate::model::Method::Put | crate::model::Method::Patch)
+        op.body.is_some()
+            || matches!(
+                op.method,
+                crate::model::Method::Post
+                    | crate::model::Method::Put
+                    | crate::model::Method::Patch
+            )
     });
     let uses_form = uses_query || uses_form_body || uses_multipart;
     let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
@@ -227,11 +246,21 @@ pub fn emit(
     if uses_form {
         put(
             "src/runtime/form.rs",
-            render(RuntimeForm { header: &rs, uses_form_body, uses_query }.render())?,
+            render(
+                RuntimeForm {
+                    header: &rs,
+                    uses_form_body,
+                    uses_query,
+                }
+                .render(),
+            )?,
         );
     }
     if uses_multipart {
-        put("src/runtime/multipart.rs", render(RuntimeMultipart { header: &rs }.render())?);
+        put(
+            "src/runtime/multipart.rs",
+            render(RuntimeMultipart { header: &rs }.render())?,
+        );
     }
     if uses_path {
         put(

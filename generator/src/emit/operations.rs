@@ -8,7 +8,9 @@ use quote::quote;
 
 use super::types::{emit_types_in, type_ref};
 use super::{doc_attrs, ident};
-use crate::model::{Api, BodyEncoding, Field, Home, Method, Operation, PathSegment, TypeDef, TypeRef, Wire};
+use crate::model::{
+    Api, BodyEncoding, Field, Home, Method, Operation, PathSegment, TypeDef, TypeRef, Wire,
+};
 use crate::naming::Scope;
 
 /// Every module path that needs a file: those with operations and all their ancestors.
@@ -181,7 +183,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let query_fields: Vec<&Field> = fields.iter().filter(|f| matches!(f.wire, Wire::Query { .. })).collect();
+    let query_fields: Vec<&Field> = fields
+        .iter()
+        .filter(|f| matches!(f.wire, Wire::Query { .. }))
+        .collect();
     let (query_build, query) = if query_fields.is_empty() {
         (quote!(), quote!(None))
     } else {
@@ -207,7 +212,9 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     // Every POST, PUT or PATCH sends its body, empty if need be (see the runtime's `send`).
     let body = match (body, params) {
         (Some(BodyEncoding::Form), Some(_)) => {
-            quote!(Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)))
+            quote!(Some(crate::runtime::Body::Form(
+                crate::runtime::form_encode(params)?
+            )))
         }
         (Some(BodyEncoding::Multipart), Some(_)) => {
             quote!(Some(crate::runtime::Body::Multipart(crate::runtime::multipart(params, &[#(#files),*])?)))

@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, type_path};
-use crate::model::{Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, Wire};
+use crate::model::{
+    Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, Wire,
+};
 use crate::naming::unraw;
 
 /// `src/types.rs`: every shared type, sorted by name, and the error body alias.
