@@ -31,6 +31,9 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     pub operations: usize,
     pub types: usize,
+    /// Component schema key → the path of its Rust type in the crate (`types::Account`), for
+    /// tools that pair spec objects with generated types (the fixture round-trip check).
+    pub type_names: BTreeMap<String, String>,
 }
 
 /// Generates the binding crate for the operations `config` selects.
@@ -57,7 +60,18 @@ pub fn generate(
             message: bug,
         }])
     })?;
+    let type_names = api
+        .components
+        .iter()
+        .map(|(key, id)| {
+            (
+                key.clone(),
+                format!("types::{}", api.types[id.0].name().rust),
+            )
+        })
+        .collect();
     Ok(Generated {
+        type_names,
         files,
         operations: api.operations.len(),
         types: api.types.len(),

@@ -87,8 +87,27 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
-    let types = cx.types.into_iter().flatten().collect::<Vec<_>>();
+    // Every reserved slot is filled by the end of lowering; an empty one would shift the ids
+    // of the types after it, so it is a bug worth a message, not a silent skip.
+    let by_component = std::mem::take(&mut cx.by_component);
+    let types = cx
+        .types
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| {
+            vec![SpecError::new(
+                &spec.file,
+                &Pointer::root(),
+                "generator bug: a type slot was never filled",
+            )]
+        })?;
+    let components = by_component
+        .iter()
+        .filter(|((_, request), _)| !request)
+        .map(|((key, _), id)| (key.clone(), *id))
+        .collect();
     Ok(Api {
+        components,
         title: spec.api.info.title.clone(),
         version: spec.api.info.version.clone(),
         base_url,
@@ -371,7 +390,6 @@ impl<'a> Lowerer<'a> {
         };
         // The params struct is always its own type in the operation's module, even when the
         // schema is a shared component, so every operation's arguments read the same way.
-        let id = self.reserve_slot();
         let mut fields = Vec::new();
         let mut scope = Scope::new();
         for q in query {
@@ -419,6 +437,12 @@ impl<'a> Lowerer<'a> {
                 fields.push(f);
             }
         }
+        // A body-less operation with nothing to send takes no params argument; one that sends
+        // a body keeps its (empty) struct so parameters added later do not change its signature.
+        if fields.is_empty() && !sends_body {
+            return (None, encoding);
+        }
+        let id = self.reserve_slot();
         let docs = Some(format!(
             "Parameters for [`{}`].",
             name.rust.trim_start_matches("r#")
@@ -618,13 +642,13 @@ impl<'a> Lowerer<'a> {
                 }
                 self.struct_type(s, at, ctx, component, docs)
             }
-            SchemaKind::AnyOf { any_of: variants } | SchemaKind::OneOf { one_of: variants } => {
+            SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
                 let key = if matches!(s.schema_kind, SchemaKind::AnyOf { .. }) {
                     "anyOf"
                 } else {
                     "oneOf"
                 };
-                self.union(variants, &at.push(key), ctx)
+                self.union(members, &at.push(key), ctx, component, docs)
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 self.schema(&all_of[0], &at.push("allOf").push(0), ctx)
@@ -676,30 +700,99 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `anyOf`/`oneOf`: one member is that member; `[id string, object]` is an expandable field.
-    fn union(&mut self, variants: &'a [ReferenceOr<Schema>], at: &Pointer, ctx: &Ctx) -> TypeRef {
-        if let [only] = variants {
-            return self.schema(only, &at.push(0), ctx);
+    /// `anyOf`/`oneOf`: one member is that member; an `enum: [""]` member makes the rest
+    /// clearable; an id string beside objects is an expandable field; anything else is a union.
+    fn union(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+        docs: Option<String>,
+    ) -> TypeRef {
+        let indexed: Vec<(usize, &'a ReferenceOr<Schema>)> = members.iter().enumerate().collect();
+        self.union_of(&indexed, at, ctx, component, docs)
+    }
+
+    fn union_of(
+        &mut self,
+        members: &[(usize, &'a ReferenceOr<Schema>)],
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+        docs: Option<String>,
+    ) -> TypeRef {
+        if let [(i, only)] = members {
+            return self.schema(only, &at.push(i), ctx);
         }
-        if let [a, b] = variants {
-            let is_id = |r: &ReferenceOr<Schema>| matches!(r, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) if s.enumeration.is_empty());
-            let object = if is_id(a) {
-                Some((b, 1))
-            } else if is_id(b) {
-                Some((a, 0))
-            } else {
-                None
-            };
-            if let Some((object, i)) = object {
-                if let TypeRef::Named(id) = self.schema(object, &at.push(i), ctx) {
-                    if matches!(self.types[id.0], Some(TypeDef::Struct(_)) | None) {
-                        return TypeRef::Expandable(id);
-                    }
-                }
+        let string_kind = |r: &ReferenceOr<Schema>| match r {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(s)),
+                ..
+            }) => Some(
+                s.enumeration.iter().all(|v| v.as_deref() == Some("")) && !s.enumeration.is_empty(),
+            ),
+            _ => None,
+        };
+        let (empty, rest): (Vec<_>, Vec<_>) = members
+            .iter()
+            .partition(|(_, m)| string_kind(m) == Some(true));
+        if !empty.is_empty() && !rest.is_empty() {
+            let inner = self.union_of(&rest, at, ctx, component, docs);
+            return TypeRef::Clearable(Box::new(inner));
+        }
+        let (ids, objects): (Vec<_>, Vec<_>) = members
+            .iter()
+            .partition(|(_, m)| string_kind(m) == Some(false));
+        if ids.len() == 1 && !objects.is_empty() {
+            let target = self.union_of(&objects, at, ctx, None, docs);
+            if let TypeRef::Named(id) = target {
+                return TypeRef::Expandable(id);
             }
+            return target;
         }
-        // Unions of objects become real types in a later version; until then the value is kept
-        // whole as JSON rather than guessed at.
-        TypeRef::Json
+
+        let name = self.type_name(ctx, component);
+        let id = self.reserve_slot();
+        if let Some(key) = component {
+            self.by_component
+                .insert((key.to_owned(), ctx.direction == Direction::Request), id);
+        }
+        let mut scope = Scope::new();
+        scope.reserve(["Unknown"]);
+        let mut variants = Vec::new();
+        for (n, (i, member)) in members.iter().enumerate() {
+            // An inline member is named by its title when it has one (Stripe's
+            // `range_query_specs`), else after the union and its position.
+            let title = match member {
+                ReferenceOr::Item(m) => m.schema_data.title.as_deref().map(naming::type_name),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let member_name = title.unwrap_or_else(|| format!("{name}{}", n + 1));
+            let member_ctx = Ctx {
+                name: member_name,
+                home: ctx.home.clone(),
+                direction: ctx.direction,
+            };
+            let ty = self.schema(member, &at.push(i), &member_ctx);
+            let wanted = match &ty {
+                TypeRef::Named(id) | TypeRef::Expandable(id) => {
+                    let own = self.types[id.0].as_ref().map(|t| t.name().rust.clone());
+                    own.unwrap_or_else(|| format!("Variant{}", n + 1))
+                }
+                other => variant_kind(other).to_owned(),
+            };
+            variants.push((scope.claim(&wanted), ty));
+        }
+        let api = component.map_or_else(|| at.to_string(), str::to_owned);
+        self.types[id.0] = Some(TypeDef::Union(UnionDef {
+            name: Name { api, rust: name },
+            home: ctx.home.clone(),
+            direction: ctx.direction,
+            docs,
+            variants,
+        }));
+        TypeRef::Named(id)
     }
 
     fn struct_type(
@@ -786,6 +879,22 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// A union variant's name for a member that is not a named type.
+fn variant_kind(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "String",
+        TypeRef::Integer | TypeRef::Timestamp => "Integer",
+        TypeRef::Number => "Number",
+        TypeRef::Boolean => "Boolean",
+        TypeRef::Array(_) => "List",
+        TypeRef::Map(_) | TypeRef::JsonObject => "Map",
+        TypeRef::Json => "Json",
+        TypeRef::Binary => "Bytes",
+        TypeRef::Clearable(_) => "Clearable",
+        TypeRef::Named(_) | TypeRef::Expandable(_) => "Object",
+    }
+}
+
 /// Whether a component schema becomes a named Rust type (objects and enums do; aliases of
 /// primitives, arrays and maps are inlined where used).
 fn defines_type(s: &Schema) -> bool {
@@ -799,6 +908,7 @@ fn defines_type(s: &Schema) -> bool {
                 )
         }
         SchemaKind::Any(a) => !a.properties.is_empty(),
+        SchemaKind::AnyOf { any_of: m } | SchemaKind::OneOf { one_of: m } => m.len() > 1,
         _ => false,
     }
 }

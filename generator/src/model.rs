@@ -22,6 +22,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// The body type shared by the operations' error (`default`) responses, if they agree.
     pub error_body: Option<TypeRef>,
+    /// Component schema key → the shared (response) type lowered from it.
+    pub components: std::collections::BTreeMap<String, TypeId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -101,6 +103,8 @@ pub enum BodyEncoding {
 pub enum TypeDef {
     Struct(StructDef),
     Enum(EnumDef),
+    /// `anyOf`/`oneOf` of several schemas.
+    Union(UnionDef),
 }
 
 impl TypeDef {
@@ -108,6 +112,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.name,
             TypeDef::Enum(e) => &e.name,
+            TypeDef::Union(u) => &u.name,
         }
     }
 
@@ -115,6 +120,7 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.home,
             TypeDef::Enum(e) => &e.home,
+            TypeDef::Union(u) => &u.home,
         }
     }
 }
@@ -176,6 +182,19 @@ pub struct EnumDef {
     pub variants: Vec<Name>,
 }
 
+/// One of several shapes. Decoding picks the member whose `object` tag (and `deleted` flag)
+/// matches when every member is an object that has one, else the first member that decodes;
+/// anything else is kept as JSON in an `Unknown` variant.
+#[derive(Clone, Debug)]
+pub struct UnionDef {
+    pub name: Name,
+    pub home: Home,
+    pub direction: Direction,
+    pub docs: Option<String>,
+    /// Variant names and what they hold, in the spec's order.
+    pub variants: Vec<(String, TypeRef)>,
+}
+
 /// How a value is typed, by reference into the arena for named types.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeRef {
@@ -197,4 +216,6 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// An id string, or the object it names once expanded.
     Expandable(TypeId),
+    /// A request value that can also be sent as `""` to clear the field (`anyOf: [X, enum: [""]]`).
+    Clearable(Box<TypeRef>),
 }

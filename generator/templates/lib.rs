@@ -13,3 +13,6 @@ pub use runtime::{
 {%- if uses_multipart %}
 pub use runtime::UploadFile;
 {%- endif %}
+{%- if uses_clearable %}
+pub use runtime::Clearable;
+{%- endif %}

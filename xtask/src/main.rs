@@ -10,6 +10,7 @@ usage: cargo xtask <task>
 tasks:
   codegen [OPTIONS]  regenerate generated/ from specs/codegen.toml (or any spec into any folder)
   bench [--runs N]   time codegen and spec loading (see README)
+  stripe-full        generate all of Stripe's spec from ../shared, lint it, round-trip its fixtures
   help               print this text
 
 codegen options (with none, generated/ is regenerated exactly as specs/codegen.toml says):
@@ -50,6 +51,13 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["codegen", rest @ ..] => codegen_cmd(rest),
+        ["stripe-full", rest @ ..] => match xtask::stripe_full::run(rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         ["bench", rest @ ..] => match xtask::bench::run(rest) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

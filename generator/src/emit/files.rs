@@ -46,6 +46,7 @@ struct ReadmeOperation {
 #[template(path = "lib.rs", escape = "none")]
 struct LibRs<'a> {
     header: &'a str,
+    uses_clearable: bool,
     uses_multipart: bool,
     modules: &'a str,
 }
@@ -54,6 +55,7 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    uses_clearable: bool,
     uses_body: bool,
     uses_multipart: bool,
     uses_form: bool,
@@ -87,6 +89,12 @@ struct RuntimeForm<'a> {
     header: &'a str,
     uses_form_body: bool,
     uses_query: bool,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/clearable.rs", escape = "none")]
+struct RuntimeClearable<'a> {
+    header: &'a str,
 }
 
 #[derive(Template)]
@@ -152,6 +160,11 @@ pub fn emit(
         .operations
         .iter()
         .any(|op| op.response == TypeRef::Binary);
+    let uses_clearable = api.types.iter().any(|t| match t {
+        crate::model::TypeDef::Struct(s) => s.fields.iter().any(|f| mentions_clearable(&f.ty)),
+        crate::model::TypeDef::Union(u) => u.variants.iter().any(|(_, t)| mentions_clearable(t)),
+        crate::model::TypeDef::Enum(_) => false,
+    });
     let uses_body = api.operations.iter().any(|op| {
         op.body.is_some()
             || matches!(
@@ -222,6 +235,7 @@ pub fn emit(
         render(
             LibRs {
                 header: &rs,
+                uses_clearable,
                 uses_multipart,
                 modules,
             }
@@ -233,6 +247,7 @@ pub fn emit(
         render(
             RuntimeMod {
                 header: &rs,
+                uses_clearable,
                 uses_body,
                 uses_multipart,
                 uses_form,
@@ -254,6 +269,12 @@ pub fn emit(
                 }
                 .render(),
             )?,
+        );
+    }
+    if uses_clearable {
+        put(
+            "src/runtime/clearable.rs",
+            render(RuntimeClearable { header: &rs }.render())?,
         );
     }
     if uses_multipart {
@@ -327,4 +348,12 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
         .filter_map(|l| l.strip_prefix("    "))
         .collect();
     Ok(body.join("\n"))
+}
+
+fn mentions_clearable(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Clearable(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_clearable(inner),
+        _ => false,
+    }
 }

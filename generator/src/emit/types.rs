@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::{doc_attrs, ident, type_path};
 use crate::model::{
-    Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, Wire,
+    Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, UnionDef, Wire,
 };
 use crate::naming::unraw;
 
@@ -47,6 +47,7 @@ pub fn emit_types_in(api: &Api, home: &Home) -> TokenStream {
             emit_struct(api, s, |f| boxed.contains(&(i, f)), has_id)
         }
         TypeDef::Enum(e) => emit_enum(e),
+        TypeDef::Union(u) => emit_union(api, u, expandable.contains(&TypeId(i))),
     });
     quote!(#(#items)*)
 }
@@ -231,6 +232,10 @@ pub fn type_ref(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
             let object = named(api, *id, from);
             quote!(crate::Expandable<#object>)
         }
+        TypeRef::Clearable(inner) => {
+            let inner = type_ref(api, inner, from);
+            quote!(crate::Clearable<#inner>)
+        }
     }
 }
 
@@ -251,7 +256,7 @@ fn recursive_fields(api: &Api) -> BTreeSet<(usize, usize)> {
         .iter()
         .map(|t| match t {
             TypeDef::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-            TypeDef::Enum(_) => Vec::new(),
+            TypeDef::Enum(_) | TypeDef::Union(_) => Vec::new(),
         })
         .collect();
     let reaches = |from: usize, to: usize| {
@@ -300,4 +305,142 @@ fn expandable_targets(api: &Api) -> BTreeSet<TypeId> {
         }
     }
     out
+}
+
+/// The `object` tag (and whether it is a `deleted_*` object) a union member can be told by:
+/// a required `object` field whose type is a one-value enum.
+fn tag_of(api: &Api, ty: &TypeRef) -> Option<(String, bool)> {
+    let TypeRef::Named(id) = ty else { return None };
+    let TypeDef::Struct(s) = &api.types[id.0] else {
+        return None;
+    };
+    let object = s
+        .fields
+        .iter()
+        .find(|f| f.name.api == "object" && f.required)?;
+    let TypeRef::Named(tag) = &object.ty else {
+        return None;
+    };
+    let TypeDef::Enum(e) = &api.types[tag.0] else {
+        return None;
+    };
+    let [only] = e.variants.as_slice() else {
+        return None;
+    };
+    let deleted = s
+        .fields
+        .iter()
+        .any(|f| f.name.api == "deleted" && f.required);
+    Some((only.api.clone(), deleted))
+}
+
+fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
+    let UnionDef {
+        name,
+        home,
+        direction,
+        docs,
+        variants,
+    } = u;
+    let ty = ident(&name.rust);
+    let docs = doc_attrs(docs.as_deref(), false);
+    let idents: Vec<_> = variants.iter().map(|(v, _)| ident(v)).collect();
+    // Objects are boxed: they are large, and a union may contain itself through them.
+    let boxed = |t: &TypeRef| matches!(t, TypeRef::Named(id) if !matches!(api.types[id.0], TypeDef::Enum(_)));
+    let payloads: Vec<_> = variants
+        .iter()
+        .map(|(_, t)| {
+            let inner = type_ref(api, t, home);
+            if boxed(t) {
+                quote!(Box<#inner>)
+            } else {
+                inner
+            }
+        })
+        .collect();
+
+    let tags: Option<Vec<(String, bool)>> = variants.iter().map(|(_, t)| tag_of(api, t)).collect();
+    let distinct = tags.as_ref().is_some_and(|tags| {
+        let set: BTreeSet<_> = tags.iter().collect();
+        set.len() == tags.len()
+    });
+    let decode = match tags.filter(|_| distinct) {
+        Some(tags) => {
+            // Dispatch on `object` (and `deleted`), so a decoding error inside the right member
+            // is reported as such instead of as "no member matched".
+            let arms = tags.iter().zip(&idents).map(|((tag, deleted), v)| {
+                quote!((Some(#tag), #deleted) => serde_json::from_value(value).map(Self::#v).map_err(serde::de::Error::custom),)
+            });
+            quote! {
+                let tag = value.get("object").and_then(serde_json::Value::as_str).map(str::to_owned);
+                let deleted = value.get("deleted").and_then(serde_json::Value::as_bool).unwrap_or(false);
+                match (tag.as_deref(), deleted) {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        None => {
+            let tries = idents.iter().map(|v| {
+                quote! {
+                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                        return Ok(Self::#v(v));
+                    }
+                }
+            });
+            quote! {
+                #(#tries)*
+                Ok(Self::Unknown(value))
+            }
+        }
+    };
+    let id_impl = has_id.then(|| {
+        let arms = idents.iter().zip(variants).map(|(v, (_, t))| match t {
+            TypeRef::Named(id) if matches!(&api.types[id.0], TypeDef::Struct(s) if s.has_id) => quote!(Self::#v(v) => &v.id,),
+            _ => quote!(Self::#v(_) => "",),
+        });
+        quote! {
+            impl crate::HasId for #ty {
+                fn id(&self) -> &str {
+                    match self {
+                        #(#arms)*
+                        Self::Unknown(value) => value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    }
+                }
+            }
+        }
+    });
+    // Request unions are only ever sent, and their members only serialize.
+    let deserialize = (*direction == Direction::Response).then(|| {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #ty {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    #decode
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #ty {
+            #(#idents(#payloads),)*
+            /// A shape this version of the binding does not know, kept as sent.
+            Unknown(serde_json::Value),
+        }
+
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#idents(v) => v.serialize(serializer),)*
+                    Self::Unknown(v) => v.serialize(serializer),
+                }
+            }
+        }
+
+        #deserialize
+        #id_impl
+    }
 }

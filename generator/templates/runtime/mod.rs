@@ -2,6 +2,9 @@
 //! The hand-written part of the binding that every generated operation shares: the client,
 //! errors, wire encoding and the id-or-object type. It is emitted from the generator's templates.
 
+{%- if uses_clearable %}
+mod clearable;
+{%- endif %}
 mod client;
 mod error;
 mod expandable;
@@ -15,6 +18,9 @@ mod multipart;
 mod path;
 {%- endif %}
 
+{%- if uses_clearable %}
+pub use clearable::Clearable;
+{%- endif %}
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
 {%- if uses_body %}
 pub(crate) use client::Body;
