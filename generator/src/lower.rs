@@ -640,6 +640,9 @@ impl<'a> Lowerer<'a> {
                 {
                     return TypeRef::JsonObject;
                 }
+                if let Some(list) = self.list_shape(o, at, ctx) {
+                    return list;
+                }
                 self.struct_type(s, at, ctx, component, docs)
             }
             SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
@@ -795,6 +798,64 @@ impl<'a> Lowerer<'a> {
         TypeRef::Named(id)
     }
 
+    /// Stripe's list objects (`object: list` with `data`, `has_more`, `url`) and search results
+    /// (`object: search_result`, plus `next_page`, `total_count`) are one generic runtime type
+    /// each, not a struct per list: less code, and pagination can rely on their shape.
+    fn list_shape(
+        &mut self,
+        o: &'a openapiv3::ObjectType,
+        at: &Pointer,
+        ctx: &Ctx,
+    ) -> Option<TypeRef> {
+        let keys: Vec<&str> = o.properties.keys().map(String::as_str).collect();
+        let tag = match o.properties.get("object")? {
+            ReferenceOr::Item(p) => match &p.schema_kind {
+                SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+                    [Some(tag)] => tag.as_str(),
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            ReferenceOr::Reference { .. } => return None,
+        };
+        let search = match (tag, keys.as_slice()) {
+            ("list", ["data", "has_more", "object", "url"]) => false,
+            (
+                "search_result",
+                ["data", "has_more", "next_page", "object", "total_count", "url"],
+            ) => true,
+            _ => return None,
+        };
+        let required: Vec<&str> = o.required.iter().map(String::as_str).collect();
+        if !["data", "has_more", "object", "url"]
+            .iter()
+            .all(|r| required.contains(r))
+        {
+            return None;
+        }
+        let ReferenceOr::Item(data) = &o.properties["data"] else {
+            return None;
+        };
+        let SchemaKind::Type(Type::Array(array)) = &data.schema_kind else {
+            return None;
+        };
+        let items = array.items.as_ref()?;
+        let item_ctx = Ctx {
+            name: format!("{}Item", ctx.name),
+            ..ctx.clone()
+        };
+        let item = self.schema_boxed(
+            items,
+            &at.push("properties").push("data").push("items"),
+            &item_ctx,
+        );
+        Some(if search {
+            TypeRef::SearchList(Box::new(item))
+        } else {
+            TypeRef::List(Box::new(item))
+        })
+    }
+
     fn struct_type(
         &mut self,
         s: &'a Schema,
@@ -892,6 +953,7 @@ fn variant_kind(ty: &TypeRef) -> &'static str {
         TypeRef::Binary => "Bytes",
         TypeRef::Clearable(_) => "Clearable",
         TypeRef::Named(_) | TypeRef::Expandable(_) => "Object",
+        TypeRef::List(_) | TypeRef::SearchList(_) => "List",
     }
 }
 

@@ -218,4 +218,8 @@ pub enum TypeRef {
     Expandable(TypeId),
     /// A request value that can also be sent as `""` to clear the field (`anyOf: [X, enum: [""]]`).
     Clearable(Box<TypeRef>),
+    /// A page of a list (`object: list`): the runtime's `List<T>`.
+    List(Box<TypeRef>),
+    /// A page of search results (`object: search_result`): the runtime's `SearchList<T>`.
+    SearchList(Box<TypeRef>),
 }

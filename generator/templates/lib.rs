@@ -16,3 +16,9 @@ pub use runtime::UploadFile;
 {%- if uses_clearable %}
 pub use runtime::Clearable;
 {%- endif %}
+{%- if uses_list %}
+pub use runtime::List;
+{%- endif %}
+{%- if uses_search %}
+pub use runtime::SearchList;
+{%- endif %}

@@ -14,6 +14,7 @@ use crate::model::{Api, BodyEncoding, TypeRef};
 #[template(path = "Cargo.toml", escape = "none")]
 struct CargoToml<'a> {
     header: &'a str,
+    uses_paging: bool,
     uses_multipart: bool,
     name: &'a str,
     version: &'a str,
@@ -46,6 +47,8 @@ struct ReadmeOperation {
 #[template(path = "lib.rs", escape = "none")]
 struct LibRs<'a> {
     header: &'a str,
+    uses_list: bool,
+    uses_search: bool,
     uses_clearable: bool,
     uses_multipart: bool,
     modules: &'a str,
@@ -55,6 +58,9 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    uses_list: bool,
+    uses_search: bool,
+    uses_paging: bool,
     uses_clearable: bool,
     uses_body: bool,
     uses_multipart: bool,
@@ -95,6 +101,15 @@ struct RuntimeForm<'a> {
 #[template(path = "runtime/clearable.rs", escape = "none")]
 struct RuntimeClearable<'a> {
     header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/list.rs", escape = "none")]
+struct RuntimeList<'a> {
+    header: &'a str,
+    uses_list: bool,
+    uses_search: bool,
+    uses_paging: bool,
 }
 
 #[derive(Template)]
@@ -160,11 +175,13 @@ pub fn emit(
         .operations
         .iter()
         .any(|op| op.response == TypeRef::Binary);
-    let uses_clearable = api.types.iter().any(|t| match t {
-        crate::model::TypeDef::Struct(s) => s.fields.iter().any(|f| mentions_clearable(&f.ty)),
-        crate::model::TypeDef::Union(u) => u.variants.iter().any(|(_, t)| mentions_clearable(t)),
-        crate::model::TypeDef::Enum(_) => false,
-    });
+    let uses_clearable = super::mentions(api, &|t| matches!(t, TypeRef::Clearable(_)));
+    let uses_list = super::mentions(api, &|t| matches!(t, TypeRef::List(_)));
+    let uses_search = super::mentions(api, &|t| matches!(t, TypeRef::SearchList(_)));
+    let uses_paging = api
+        .operations
+        .iter()
+        .any(|op| super::operations::paging(api, op).is_some());
     let uses_body = api.operations.iter().any(|op| {
         op.body.is_some()
             || matches!(
@@ -190,6 +207,7 @@ pub fn emit(
         render(
             CargoToml {
                 header: &toml,
+                uses_paging,
                 uses_multipart,
                 name,
                 version: &config.krate.version,
@@ -235,6 +253,8 @@ pub fn emit(
         render(
             LibRs {
                 header: &rs,
+                uses_list,
+                uses_search,
                 uses_clearable,
                 uses_multipart,
                 modules,
@@ -247,6 +267,9 @@ pub fn emit(
         render(
             RuntimeMod {
                 header: &rs,
+                uses_list,
+                uses_search,
+                uses_paging,
                 uses_clearable,
                 uses_body,
                 uses_multipart,
@@ -270,6 +293,15 @@ pub fn emit(
                 .render(),
             )?,
         );
+    }
+    if uses_list || uses_search {
+        let list = RuntimeList {
+            header: &rs,
+            uses_list,
+            uses_search,
+            uses_paging,
+        };
+        put("src/runtime/list.rs", render(list.render())?);
     }
     if uses_clearable {
         put(
@@ -348,12 +380,4 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
         .filter_map(|l| l.strip_prefix("    "))
         .collect();
     Ok(body.join("\n"))
-}
-
-fn mentions_clearable(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Clearable(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_clearable(inner),
-        _ => false,
-    }
 }

@@ -11,7 +11,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::config::Config;
-use crate::model::{Api, Home};
+use crate::model::{Api, Home, TypeDef, TypeRef};
 
 /// What a generated file's first line says about where it came from.
 #[derive(Clone, Debug)]
@@ -99,4 +99,26 @@ fn type_path(home: &Home, from: &Home, name: &str) -> TokenStream {
             quote!(crate::#(#segments::)*#name)
         }
     }
+}
+
+/// Whether any type reference in the binding (fields, union members, responses), at any depth,
+/// satisfies `pred`. Decides which runtime pieces a binding needs.
+fn mentions(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
+    fn walk(ty: &TypeRef, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
+        pred(ty)
+            || match ty {
+                TypeRef::Array(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Clearable(inner)
+                | TypeRef::List(inner)
+                | TypeRef::SearchList(inner) => walk(inner, pred),
+                _ => false,
+            }
+    }
+    api.operations.iter().any(|op| walk(&op.response, pred))
+        || api.types.iter().any(|t| match t {
+            TypeDef::Struct(s) => s.fields.iter().any(|f| walk(&f.ty, pred)),
+            TypeDef::Union(u) => u.variants.iter().any(|(_, t)| walk(t, pred)),
+            TypeDef::Enum(_) => false,
+        })
 }

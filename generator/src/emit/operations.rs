@@ -11,7 +11,7 @@ use super::{doc_attrs, ident};
 use crate::model::{
     Api, BodyEncoding, Field, Home, Method, Operation, PathSegment, TypeDef, TypeRef, Wire,
 };
-use crate::naming::Scope;
+use crate::naming::{self, Scope};
 
 /// Every module path that needs a file: those with operations and all their ancestors.
 pub fn module_paths(api: &Api) -> BTreeSet<Vec<String>> {
@@ -48,7 +48,11 @@ pub fn emit_modules(api: &Api) -> BTreeMap<Vec<String>, TokenStream> {
                 .operations
                 .iter()
                 .filter(|op| &op.module == path)
-                .map(|op| emit_operation(api, op));
+                .map(|op| {
+                    let paged = paging(api, op).map(|p| emit_auto_paging(api, op, &p));
+                    let function = emit_operation(api, op);
+                    quote!(#function #paged)
+                });
             let doc = format!(" Operations under `{}`.", module_prefix(api, path));
             let tokens = quote! {
                 #![doc = #doc]
@@ -86,6 +90,90 @@ fn module_prefix(api: &Api, module: &[String]) -> String {
         }
     }
     out
+}
+
+/// How an operation's pages are walked: the item type, the params field that takes the
+/// cursor, and whether it is a search (cursor from `next_page`) or a list (last item's id).
+pub struct Paging<'a> {
+    pub item: &'a TypeRef,
+    pub params: crate::model::TypeId,
+    pub cursor: &'a Field,
+}
+
+/// An operation can be auto-paged when it is a GET returning a list whose items have ids (with
+/// a `starting_after` parameter) or search results (with a `page` parameter).
+pub fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
+    if op.method != Method::Get {
+        return None;
+    }
+    let (item, cursor_name) = match &op.response {
+        TypeRef::List(item) => (item.as_ref(), "starting_after"),
+        TypeRef::SearchList(item) => (item.as_ref(), "page"),
+        _ => return None,
+    };
+    if matches!(op.response, TypeRef::List(_)) {
+        let TypeRef::Named(id) = item else {
+            return None;
+        };
+        let has_id = match &api.types[id.0] {
+            TypeDef::Struct(s) => s.has_id,
+            TypeDef::Union(_) => true,
+            TypeDef::Enum(_) => false,
+        };
+        if !has_id {
+            return None;
+        }
+    }
+    let params_id = op.params?;
+    let TypeDef::Struct(params) = &api.types[params_id.0] else {
+        return None;
+    };
+    let cursor = params
+        .fields
+        .iter()
+        .find(|f| f.name.api == cursor_name && f.ty == TypeRef::String)?;
+    Some(Paging {
+        item,
+        params: params_id,
+        cursor,
+    })
+}
+
+/// `…_auto_paging`: a stream of every item, fetching pages as it is polled.
+fn emit_auto_paging(api: &Api, op: &Operation, paging: &Paging<'_>) -> TokenStream {
+    let home = Home::Module(op.module.clone());
+    let function = ident(&op.name.rust);
+    let stream_fn = ident(&format!("{}_auto_paging", naming::unraw(&op.name.rust)));
+    let item = type_ref(api, paging.item, &home);
+    let params = type_ref(api, &TypeRef::Named(paging.params), &home);
+    let cursor = ident(&paging.cursor.name.rust);
+    let args: Vec<_> = op.path_params.iter().map(|p| ident(&p.name.rust)).collect();
+    let doc = format!(
+        " Every item of [`{}`], as a stream that fetches the next page when it needs it.\n\n Pages follow `{}`; the stream ends after the last page or after the first error.",
+        naming::unraw(&op.name.rust),
+        paging.cursor.name.api
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #stream_fn(
+            client: &crate::Client,
+            #(#args: &str,)*
+            params: &#params,
+        ) -> impl futures_util::Stream<Item = crate::Result<#item>> + Send + 'static {
+            let client = client.clone();
+            #(let #args = #args.to_owned();)*
+            let params = params.clone();
+            crate::runtime::paginate(move |cursor| {
+                let client = client.clone();
+                #(let #args = #args.clone();)*
+                let mut params = params.clone();
+                if cursor.is_some() {
+                    params.#cursor = cursor;
+                }
+                async move { Ok(#function(&client, #(&#args,)* &params).await?.into_page()) }
+            })
+        }
+    }
 }
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {

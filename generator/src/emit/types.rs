@@ -236,6 +236,14 @@ pub fn type_ref(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
             let inner = type_ref(api, inner, from);
             quote!(crate::Clearable<#inner>)
         }
+        TypeRef::List(item) => {
+            let item = type_ref(api, item, from);
+            quote!(crate::List<#item>)
+        }
+        TypeRef::SearchList(item) => {
+            let item = type_ref(api, item, from);
+            quote!(crate::SearchList<#item>)
+        }
     }
 }
 
@@ -285,25 +293,44 @@ fn recursive_fields(api: &Api) -> BTreeSet<(usize, usize)> {
     boxed
 }
 
-/// Types some field refers to as `Expandable<T>`; they implement `HasId`.
+/// Types that implement `HasId`: those some field refers to as `Expandable<T>`, and the items
+/// of lists that are paged through by cursor.
 fn expandable_targets(api: &Api) -> BTreeSet<TypeId> {
     fn visit(ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
         match ty {
             TypeRef::Expandable(id) => {
                 out.insert(*id);
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, out),
+            TypeRef::List(inner) => {
+                if let TypeRef::Named(id) = inner.as_ref() {
+                    out.insert(*id);
+                }
+                visit(inner, out)
+            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Clearable(inner)
+            | TypeRef::SearchList(inner) => visit(inner, out),
             _ => {}
         }
     }
     let mut out = BTreeSet::new();
     for t in &api.types {
-        if let TypeDef::Struct(s) = t {
-            for f in &s.fields {
-                visit(&f.ty, &mut out);
-            }
+        match t {
+            TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.ty, &mut out)),
+            TypeDef::Union(u) => u.variants.iter().for_each(|(_, t)| visit(t, &mut out)),
+            TypeDef::Enum(_) => {}
         }
     }
+    for op in &api.operations {
+        visit(&op.response, &mut out);
+    }
+    // Only types that can answer `id()` qualify.
+    out.retain(|id| match &api.types[id.0] {
+        TypeDef::Struct(s) => s.has_id,
+        TypeDef::Union(_) => true,
+        TypeDef::Enum(_) => false,
+    });
     out
 }
 

@@ -11,6 +11,9 @@ mod expandable;
 {%- if uses_form %}
 mod form;
 {%- endif %}
+{%- if uses_list || uses_search %}
+mod list;
+{%- endif %}
 {%- if uses_multipart %}
 mod multipart;
 {%- endif %}
@@ -33,6 +36,15 @@ pub(crate) use form::form_encode;
 {%- if uses_query %}
 pub(crate) use form::Query;
 {%- endif %}
+{%- endif %}
+{%- if uses_list %}
+pub use list::List;
+{%- endif %}
+{%- if uses_search %}
+pub use list::SearchList;
+{%- endif %}
+{%- if uses_paging %}
+pub(crate) use list::paginate;
 {%- endif %}
 {%- if uses_multipart %}
 pub(crate) use multipart::multipart;

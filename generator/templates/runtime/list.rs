@@ -1,0 +1,106 @@
+{{ header }}
+{%- if uses_paging %}
+use std::collections::VecDeque;
+use std::future::Future;
+
+use futures_util::Stream;
+{%- endif %}
+use serde::{Deserialize, Serialize};
+{%- if uses_paging %}
+
+use super::error::Result;
+{%- endif %}
+{%- if uses_list %}
+
+/// One page of a list. Ask for the next with the last item's id as `starting_after`, or use
+/// the operation's `…_auto_paging` function to walk every page.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct List<T> {
+    /// Always `list`.
+    pub object: String,
+    /// The items on this page.
+    pub data: Vec<T>,
+    /// Whether there are more items after this page.
+    pub has_more: bool,
+    /// The URL this list is fetched from.
+    pub url: String,
+}
+{%- endif %}
+{%- if uses_search %}
+
+/// One page of search results. The next page is asked for with `page = next_page`, or walk
+/// them all with the operation's `…_auto_paging` function.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct SearchList<T> {
+    /// Always `search_result`.
+    pub object: String,
+    /// The results on this page.
+    pub data: Vec<T>,
+    /// Whether there are more results after this page.
+    pub has_more: bool,
+    /// The cursor for the next page, when there is one.
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// The total number of results, when the API counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The URL this search is fetched from.
+    pub url: String,
+}
+{%- endif %}
+{%- if uses_paging %}
+
+/// Turns a page fetcher into a stream of items. `fetch` gets the cursor for the page to load
+/// (`None` for the first) and returns its items and the next cursor (`None` after the last
+/// page). The stream ends after the last page or after the first error, which it yields.
+pub(crate) fn paginate<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>)>>,
+{
+    struct State<T, F> {
+        fetch: F,
+        /// `Some(cursor)` while there is a page to load.
+        next: Option<Option<String>>,
+        buffer: VecDeque<T>,
+    }
+    let state = State { fetch, next: Some(None), buffer: VecDeque::new() };
+    futures_util::stream::unfold(state, |mut state| async move {
+        loop {
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), state));
+            }
+            let cursor = state.next.take()?;
+            match (state.fetch)(cursor).await {
+                // An empty page ends the walk even if the API says there is more, so a
+                // misbehaving server cannot make this loop forever.
+                Ok((items, next)) => {
+                    state.next = if items.is_empty() { None } else { next.map(Some) };
+                    state.buffer.extend(items);
+                }
+                Err(e) => return Some((Err(e), state)),
+            }
+        }
+    })
+}
+{%- endif %}
+{%- if uses_paging && uses_list %}
+
+impl<T: super::HasId> List<T> {
+    /// The items and the cursor for the next page (the last item's id), for [`paginate`].
+    pub(crate) fn into_page(self) -> (Vec<T>, Option<String>) {
+        let next = if self.has_more { self.data.last().map(|item| item.id().to_owned()) } else { None };
+        (self.data, next)
+    }
+}
+{%- endif %}
+{%- if uses_paging && uses_search %}
+
+impl<T> SearchList<T> {
+    /// The results and the cursor for the next page, for [`paginate`].
+    pub(crate) fn into_page(self) -> (Vec<T>, Option<String>) {
+        let next = if self.has_more { self.next_page } else { None };
+        (self.data, next)
+    }
+}
+{%- endif %}
