@@ -211,6 +211,7 @@ pub fn unraw(ident: &str) -> &str {
 ///
 /// - a leading version segment (`v1`) is dropped; the literal segments name the module
 ///   (`/v1/identity/verification_sessions/{session}/redact` → `identity::verification_sessions`);
+/// - a final `search` is the search action of the collection before it (`customers::search`);
 /// - a literal after the last parameter is an action naming the function (`redact`), unless
 ///   the method is GET or the word is plural (`…/{customer}/sources`): then it is a
 ///   sub-resource and part of the module;
@@ -233,6 +234,8 @@ pub fn operation_location(method: &str, path: &str) -> (Vec<String>, String) {
     let is_plural = |s: &str| s.ends_with('s') && !s.ends_with("ss");
     let after_param = segments.len() >= 2 && is_param(segments[segments.len() - 2]);
     let action = match segments.last() {
+        // `…/search` is the search action of the collection before it.
+        Some(&"search") if segments.len() > 1 => Some("search"),
         Some(last) if !is_param(last) && after_param && method != "get" && !is_plural(last) => {
             Some(*last)
         }
@@ -427,6 +430,7 @@ mod tests {
                 "process",
             ),
             ("get", "/v1/balance", "balance", "retrieve"),
+            ("get", "/v1/customers/search", "customers", "search"),
             ("get", "/v2/types/{id}", "types_api", "retrieve"),
             ("post", "/v1/charges/{charge}/type", "charges", "r#type"),
         ] {

@@ -11,3 +11,7 @@ pub use runtime::{
     ApiError, ApiErrorBody, Client, ClientBuilder, DecodeError, Error, Expandable, HasId, InvalidArgument, Result,
     Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT,
 };
+pub use runtime::UploadFile;
+pub use runtime::Clearable;
+pub use runtime::List;
+pub use runtime::SearchList;

@@ -3,6 +3,103 @@
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = Error;
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct Ball {
+    pub diameter: f64,
+    pub object: BallObject,
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BallObject {
+    /// `ball`
+    Ball,
+    /// A value this version of the binding does not know, kept as sent.
+    Unknown(String),
+}
+impl BallObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ball => "ball",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for BallObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "ball" => Self::Ball,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for BallObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for BallObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for BallObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct DeletedPet {
+    pub deleted: bool,
+    pub id: String,
+    pub object: DeletedPetObject,
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeletedPetObject {
+    /// `pet`
+    Pet,
+    /// A value this version of the binding does not know, kept as sent.
+    Unknown(String),
+}
+impl DeletedPetObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pet => "pet",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for DeletedPetObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "pet" => Self::Pet,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for DeletedPetObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DeletedPetObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeletedPetObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct Error {
     pub error: ErrorError,
 }
@@ -122,6 +219,9 @@ impl<'de> serde::Deserialize<'de> for OwnerObject {
 /// A pet. Its `owner` is an id unless expanded.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct Pet {
+    /// Another pet, by id unless expanded; it may have been deleted since.
+    #[serde(default)]
+    pub best_friend: Option<crate::Expandable<PetBestFriend>>,
     pub created: crate::Timestamp,
     /// Free-form data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,8 +238,73 @@ pub struct Pet {
     #[serde(default)]
     pub photos: Option<Vec<String>>,
     pub status: PetStatus,
+    /// The pet's favourite toy, one of several kinds.
+    #[serde(default)]
+    pub toy: Option<PetToy>,
     #[serde(default)]
     pub weight: Option<f64>,
+}
+impl crate::HasId for Pet {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+/// Another pet, by id unless expanded; it may have been deleted since.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum PetBestFriend {
+    Variant1(Box<Pet>),
+    DeletedPet(Box<DeletedPet>),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for PetBestFriend {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Variant1(v) => v.serialize(serializer),
+            Self::DeletedPet(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PetBestFriend {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("object")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let deleted = value
+            .get("deleted")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        match (tag.as_deref(), deleted) {
+            (Some("pet"), false) => {
+                serde_json::from_value(value)
+                    .map(Self::Variant1)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("pet"), true) => {
+                serde_json::from_value(value)
+                    .map(Self::DeletedPet)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+impl crate::HasId for PetBestFriend {
+    fn id(&self) -> &str {
+        match self {
+            Self::Variant1(v) => &v.id,
+            Self::DeletedPet(v) => &v.id,
+            Self::Unknown(value) => {
+                value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default()
+            }
+        }
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -228,6 +393,100 @@ impl serde::Serialize for PetStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// The pet's favourite toy, one of several kinds.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum PetToy {
+    Ball(Box<Ball>),
+    Rope(Box<Rope>),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for PetToy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Ball(v) => v.serialize(serializer),
+            Self::Rope(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PetToy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("object")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let deleted = value
+            .get("deleted")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        match (tag.as_deref(), deleted) {
+            (Some("ball"), false) => {
+                serde_json::from_value(value)
+                    .map(Self::Ball)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("rope"), false) => {
+                serde_json::from_value(value)
+                    .map(Self::Rope)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct Rope {
+    pub length: i64,
+    pub object: RopeObject,
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RopeObject {
+    /// `rope`
+    Rope,
+    /// A value this version of the binding does not know, kept as sent.
+    Unknown(String),
+}
+impl RopeObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rope => "rope",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for RopeObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "rope" => Self::Rope,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for RopeObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for RopeObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for RopeObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -90,6 +90,12 @@ impl Client {
         Ok(value)
     }
 
+    /// Sends one request and returns a successful answer's body as it came (a PDF, say).
+    pub(crate) async fn execute_bytes(&self, request: Request<'_>) -> Result<Vec<u8>> {
+        let (_, _, body) = self.send(request).await?;
+        Ok(body.to_vec())
+    }
+
     /// Sends one request; an answer with an error status becomes [`Error::Api`].
     async fn send(&self, request: Request<'_>) -> Result<(u16, Option<String>, bytes::Bytes)> {
         let Request { method, server, path, query, body } = request;
@@ -117,6 +123,7 @@ impl Client {
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(CONTENT_LENGTH, form.len())
                 .body(form),
+            Some(Body::Multipart(form)) => builder.multipart(form),
         };
         let response = builder.send().await.map_err(TransportError::from_reqwest)?;
         let status = response.status().as_u16();
@@ -146,6 +153,8 @@ pub(crate) struct Request<'a> {
 pub(crate) enum Body {
     /// `application/x-www-form-urlencoded`, already encoded.
     Form(String),
+    /// `multipart/form-data`.
+    Multipart(reqwest::multipart::Form),
 }
 
 impl fmt::Debug for Client {
