@@ -140,6 +140,9 @@ struct Ctx {
     name: String,
     home: Home,
     direction: Direction,
+    /// Inside an error body: API resources (`x-resourceId`) embedded there stay raw JSON, so
+    /// the one error type does not pull half the API into every binding.
+    shallow: bool,
 }
 
 struct Lowerer<'a> {
@@ -327,6 +330,7 @@ impl<'a> Lowerer<'a> {
                     name: format!("{}Response", naming::type_name(naming::unraw(&name.rust))),
                     home: Home::Module(module.clone()),
                     direction: Direction::Response,
+                    shallow: false,
                 };
                 response = Some(self.response_body(r, &responses_ptr.push(&code), ctx));
             }
@@ -336,6 +340,7 @@ impl<'a> Lowerer<'a> {
                 name: format!("{}Error", naming::type_name(naming::unraw(&name.rust))),
                 home: Home::Module(module.clone()),
                 direction: Direction::Response,
+                shallow: true,
             };
             self.response_body(r, &responses_ptr.push("default"), ctx)
         });
@@ -387,6 +392,7 @@ impl<'a> Lowerer<'a> {
             name: params_name.clone(),
             home: home.clone(),
             direction: Direction::Request,
+            shallow: false,
         };
         // The params struct is always its own type in the operation's module, even when the
         // schema is a shared component, so every operation's arguments read the same way.
@@ -397,6 +403,7 @@ impl<'a> Lowerer<'a> {
                 name: format!("{}{}", ctx.name, naming::type_name(q.name)),
                 home: home.clone(),
                 direction: Direction::Request,
+                shallow: false,
             };
             let ty = match &q.data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -546,6 +553,9 @@ impl<'a> Lowerer<'a> {
         let Some(key) = r.component else {
             return self.inline(r.item, &r.pointer, ctx, None);
         };
+        if ctx.shallow && r.item.schema_data.extensions.contains_key("x-resourceId") {
+            return TypeRef::JsonObject;
+        }
         let request = ctx.direction == Direction::Request;
         if let Some(id) = self.by_component.get(&(key.to_owned(), request)) {
             return TypeRef::Named(*id);
@@ -568,6 +578,7 @@ impl<'a> Lowerer<'a> {
             name,
             home,
             direction: ctx.direction,
+            shallow: ctx.shallow,
         };
         self.inline(r.item, &r.pointer, &ctx, Some(key))
     }
@@ -776,6 +787,7 @@ impl<'a> Lowerer<'a> {
                 name: member_name,
                 home: ctx.home.clone(),
                 direction: ctx.direction,
+                shallow: ctx.shallow,
             };
             let ty = self.schema(member, &at.push(i), &member_ctx);
             let wanted = match &ty {
@@ -874,6 +886,7 @@ impl<'a> Lowerer<'a> {
             name: name.clone(),
             home: ctx.home.clone(),
             direction: ctx.direction,
+            shallow: ctx.shallow,
         };
         let fields = self.object_fields(s, at, &inner);
         let has_id = fields
@@ -914,6 +927,7 @@ impl<'a> Lowerer<'a> {
                 name: format!("{}{}", ctx.name, naming::type_name(api)),
                 home: ctx.home.clone(),
                 direction: ctx.direction,
+                shallow: ctx.shallow,
             };
             let (nullable, docs) = match prop {
                 ReferenceOr::Item(p) => (

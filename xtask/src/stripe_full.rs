@@ -81,8 +81,26 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         .get("resources")
         .and_then(|r| r.as_object())
         .ok_or("fixtures have no `resources`")?;
+    let spec_text = fs::read_to_string(&options.spec)
+        .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    let spec: serde_json::Value = serde_yaml_from_str(&spec_text)?;
     let mut arms = String::new();
     let mut missing = Vec::new();
+    let mut undeclared = String::new();
+    let mut lacking = String::new();
+    for (key, value) in resources {
+        let schema = serde_json::json!({"$ref": format!("#/components/schemas/{key}")});
+        for problem in contradictions(&spec, &schema, value, "") {
+            match problem {
+                Contradiction::Undeclared(pointer) => {
+                    writeln!(undeclared, "    ({key:?}, {pointer:?}),").unwrap_or(())
+                }
+                Contradiction::MissingRequired(pointer) => {
+                    writeln!(lacking, "    ({key:?}, {pointer:?}),").unwrap_or(())
+                }
+            }
+        }
+    }
     for key in resources.keys() {
         match generated.type_names.get(key) {
             Some(path) => writeln!(
@@ -99,12 +117,16 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             missing.join(", ")
         ));
     }
+    let fixtures_path = fs::canonicalize(&options.fixtures).unwrap_or(options.fixtures.clone());
     write_harness(
         &options.out,
         &root,
-        &fs::canonicalize(&options.fixtures).unwrap_or(options.fixtures.clone()),
+        &fixtures_path,
         &arms,
+        &undeclared,
+        &lacking,
     )?;
+    write_redact_check(&options, &root)?;
     if !options.build {
         return Ok(());
     }
@@ -136,8 +158,164 @@ fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// The same operation the project checks in, selected alone from Stripe's real spec, with the
+/// project's own loopback and sample tests run against it: same public API, same behaviour.
+fn write_redact_check(options: &Options, root: &Path) -> Result<(), String> {
+    let crate_dir = options.out.join("stripe-api");
+    let settings = Settings::new(root)
+        .mode(Mode::Write)
+        .spec(&options.spec)
+        .out(&crate_dir)
+        .operation("PostIdentityVerificationSessionsSessionRedact")
+        .crate_name("stripe-api");
+    let generated = codegen::generate_with(&settings).map_err(|e| e.to_string())?;
+    let report = codegen::sync(
+        &crate_dir,
+        &crate_dir.display().to_string(),
+        &generated,
+        Mode::Write,
+    )
+    .map_err(|e| e.to_string())?;
+    println!("{} (redact only)", report.summary(Mode::Write));
+    let tests = options.out.join("redact-tests");
+    let copy = |from: &str, to: &str| {
+        let (from, to) = (root.join(from), tests.join(to));
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        fs::copy(&from, &to)
+            .map(|_| ())
+            .map_err(|e| format!("cannot copy {}: {e}", from.display()))
+    };
+    for file in [
+        "binding.rs",
+        "samples.rs",
+        "support/mod.rs",
+        "support/server.rs",
+    ] {
+        copy(&format!("generator/tests/{file}"), &format!("tests/{file}"))?;
+    }
+    let data = root.join("generator/tests/data");
+    let entries =
+        fs::read_dir(&data).map_err(|e| format!("cannot list {}: {e}", data.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        copy(
+            &format!("generator/tests/data/{name}"),
+            &format!("tests/data/{name}"),
+        )?;
+    }
+    let manifest = "# Written by `cargo xtask stripe-full`.
+[package]
+name = \"redact-tests\"
+version = \"0.0.0\"
+edition = \"2021\"
+publish = false
+
+[lib]
+path = \"src.rs\"
+
+[dev-dependencies]
+stripe-api = { path = \"../stripe-api\" }
+serde = \"1\"
+serde_json = \"1\"
+tokio = { version = \"1\", features = [\"net\", \"io-util\", \"rt\", \"rt-multi-thread\", \"macros\", \"sync\", \"time\"] }
+";
+    fs::write(tests.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    fs::write(
+        tests.join("src.rs"),
+        "//! Only the tests in tests/ matter here.\n",
+    )
+    .map_err(|e| e.to_string())
+}
+
 /// A workspace holding the generated crate and a test crate with the fixture round trip.
-fn write_harness(out: &Path, root: &Path, fixtures: &Path, arms: &str) -> Result<(), String> {
+/// Where a sample object disagrees with the spec it is said to follow.
+enum Contradiction {
+    /// A key the schema does not declare (JSON pointer into the sample).
+    Undeclared(String),
+    /// A required key that is absent.
+    MissingRequired(String),
+}
+
+fn serde_yaml_from_str(text: &str) -> Result<serde_json::Value, String> {
+    let spec = openapi_gen::load("spec", text).map_err(|e| e.to_string())?;
+    Ok(spec.raw)
+}
+
+/// Checks a sample against its schema for the two things a decoder cares about: required keys
+/// present and no undeclared keys. For `anyOf`/`oneOf` the member with the fewest problems counts.
+fn contradictions(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+) -> Vec<Contradiction> {
+    let mut schema = schema;
+    for _ in 0..32 {
+        match schema.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => match spec.pointer(r.trim_start_matches('#')) {
+                Some(target) => schema = target,
+                None => return Vec::new(),
+            },
+            None => break,
+        }
+    }
+    if value.is_null() {
+        return Vec::new();
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(members) = schema.get(key).and_then(|m| m.as_array()) {
+            return members
+                .iter()
+                .map(|m| contradictions(spec, m, value, at))
+                .min_by_key(Vec::len)
+                .unwrap_or_default();
+        }
+    }
+    let mut out = Vec::new();
+    if let (Some(properties), Some(object)) = (
+        schema.get("properties").and_then(|p| p.as_object()),
+        value.as_object(),
+    ) {
+        for required in schema
+            .get("required")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = required.as_str() {
+                if !object.contains_key(name) {
+                    out.push(Contradiction::MissingRequired(format!("{at}/{name}")));
+                }
+            }
+        }
+        for (name, v) in object {
+            match properties.get(name) {
+                Some(property) => {
+                    out.extend(contradictions(spec, property, v, &format!("{at}/{name}")))
+                }
+                None => out.push(Contradiction::Undeclared(format!("{at}/{name}"))),
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in array.iter().enumerate() {
+            out.extend(contradictions(spec, items, v, &format!("{at}/{i}")));
+        }
+    }
+    out
+}
+
+fn write_harness(
+    out: &Path,
+    root: &Path,
+    fixtures: &Path,
+    arms: &str,
+    undeclared: &str,
+    lacking: &str,
+) -> Result<(), String> {
     let write = |rel: &str, text: &str| {
         let path = out.join(rel);
         if let Some(parent) = path.parent() {
@@ -151,7 +329,7 @@ fn write_harness(out: &Path, root: &Path, fixtures: &Path, arms: &str) -> Result
     };
     write(
         "Cargo.toml",
-        "# Written by `cargo xtask stripe-full`.\n[workspace]\nresolver = \"2\"\nmembers = [\"stripe-full\", \"fixtures\"]\n",
+        "# Written by `cargo xtask stripe-full`.\n[workspace]\nresolver = \"2\"\nmembers = [\"stripe-full\", \"fixtures\", \"stripe-api\", \"redact-tests\"]\n",
     )?;
     // Start from the project's lock file so the binding builds with the same dependency versions.
     if !out.join("Cargo.lock").exists() {
@@ -173,6 +351,16 @@ fn write_harness(out: &Path, root: &Path, fixtures: &Path, arms: &str) -> Result
 use serde_json::Value;
 
 const FIXTURES: &str = {fixtures:?};
+
+/// Keys the samples carry that the spec does not declare (resource, JSON pointer). The binding
+/// ignores unknown keys by design, so these are removed from the input before comparing.
+const UNDECLARED: &[(&str, &str)] = &[
+{undeclared}];
+
+/// Required keys the samples lack (resource, JSON pointer). The binding follows the spec, so
+/// these samples must fail to decode, naming the key.
+const LACKING_REQUIRED: &[(&str, &str)] = &[
+{lacking}];
 
 /// The one normalisation: a `null` and an absent key compare equal (the binding writes
 /// nullable fields that were absent as `null`), and numbers compare by value (`1` = `1.0`).
@@ -204,13 +392,45 @@ fn check_one(key: &str, value: &Value) -> Result<(), String> {{
     }}
 }}
 
+fn remove(value: &mut Value, pointer: &str) {{
+    let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+    if let Some(Value::Object(map)) = value.pointer_mut(parent) {{
+        map.remove(key);
+    }}
+}}
+
 #[test]
 fn every_fixture_round_trips() {{
     let text = std::fs::read_to_string(FIXTURES).expect("fixtures file");
     let fixtures: Value = serde_json::from_str(&text).expect("fixtures JSON");
     let resources = fixtures["resources"].as_object().expect("resources");
-    let failures: Vec<String> = resources.iter().filter_map(|(k, v)| check_one(k, v).err()).collect();
-    println!("fixtures: {{}}/{{}} round-trip", resources.len() - failures.len(), resources.len());
+    let mut exact = 0;
+    let mut failures = Vec::new();
+    for (key, value) in resources {{
+        let lacking: Vec<&str> = LACKING_REQUIRED.iter().filter(|(k, _)| k == key).map(|(_, p)| *p).collect();
+        let mut input = value.clone();
+        let dropped = UNDECLARED.iter().filter(|(k, _)| k == key).inspect(|(_, p)| remove(&mut input, p)).count();
+        match (check_one(key, &input), lacking.is_empty()) {{
+            (Ok(()), true) if dropped == 0 => exact += 1,
+            (Ok(()), true) => println!("{{key}}: round-trips once {{dropped}} undeclared key(s) are set aside"),
+            (Err(e), false) => {{
+                let names = lacking.iter().all(|p| e.contains(&format!("`{{}}`", p.rsplit('/').next().unwrap_or(p))));
+                if names {{
+                    println!("{{key}}: rejected as it must be: lacks required {{lacking:?}}");
+                }} else {{
+                    failures.push(format!("{{key}}: failed, but not for its missing {{lacking:?}}: {{e}}"));
+                }}
+            }}
+            (Ok(()), false) => failures.push(format!("{{key}}: decoded although it lacks required {{lacking:?}}")),
+            (Err(e), true) => failures.push(e),
+        }}
+    }}
+    println!(
+        "fixtures: {{exact}}/{{}} round-trip exactly; {{}} carry undeclared keys; {{}} lack required keys",
+        resources.len(),
+        UNDECLARED.len(),
+        LACKING_REQUIRED.len()
+    );
     assert!(failures.is_empty(), "{{}} failed:\n{{}}", failures.len(), failures.join("\n"));
 }}
 "##
