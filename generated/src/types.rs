@@ -1175,7 +1175,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
         Ok(Self::from(value.as_ref()))
     }
 }
-/// Tracks the collection and checking of one user's identity: which [verification check](/docs/identity/verification-checks) runs, where the session is in its [lifecycle](/docs/identity/how-sessions-work), and, once checks pass, the verified data. See the [Verification Sessions guide](https://stripe.com/docs/identity/verification-sessions).
+/// Tracks the collection and checking of one user's identity: which [verification check](https://stripe.com/docs/identity/verification-checks) runs, where the session is in its [lifecycle](https://stripe.com/docs/identity/how-sessions-work), and, once checks pass, the verified data. See the [Verification Sessions guide](https://stripe.com/docs/identity/verification-sessions).
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct VerificationSession {
     /// Short-lived, single-use secret for Stripe.js to [open the verification modal](https://stripe.com/docs/js/identity/modal); expires after 24 hours. Treat it as sensitive and pass it only to the user's browser (see [client secret](https://stripe.com/docs/identity/verification-sessions#client-secret)).

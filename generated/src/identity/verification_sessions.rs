@@ -7,11 +7,11 @@ pub struct RedactParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
-/// <p>Starts wiping the personal data held for a VerificationSession, along with its reports, events and request logs. Only sessions whose status is <code>requires_input</code> or <code>verified</code> can be redacted; redacting a session that is still waiting on the user cancels it first.</p>
+/// Starts wiping the personal data held for a VerificationSession, along with its reports, events and request logs. Only sessions whose status is `requires_input` or `verified` can be redacted; redacting a session that is still waiting on the user cancels it first.
 ///
-/// <p>Redaction runs in the background and is permanent. While it runs, the VerificationSession’s <code>redaction.status</code> reads <code>processing</code>; once done it reads <code>redacted</code> and an <code>identity.verification_session.redacted</code> event is sent. Redacted objects can still be fetched, but personal fields hold a placeholder such as <code>[redacted]</code> and <code>metadata</code> is cleared.</p>
+/// Redaction runs in the background and is permanent. While it runs, the VerificationSession’s `redaction.status` reads `processing`; once done it reads `redacted` and an `identity.verification_session.redacted` event is sent. Redacted objects can still be fetched, but personal fields hold a placeholder such as `[redacted]` and `metadata` is cleared.
 ///
-/// <p>See <a href="/docs/identity/verification-sessions#redact">redacting sessions</a> for details.</p>
+/// See [redacting sessions](https://stripe.com/docs/identity/verification-sessions#redact) for details.
 ///
 /// `POST /v1/identity/verification_sessions/{session}/redact` (operationId `PostIdentityVerificationSessionsSessionRedact`)
 pub async fn redact(

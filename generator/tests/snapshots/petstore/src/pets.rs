@@ -80,7 +80,7 @@ pub struct UpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
-/// <p>Creates a pet. See <a href="/docs/pets">the guide</a> and https://example.test/x.</p>
+/// Creates a pet. See [the guide](https://pets.example.test/docs/pets) and <https://example.test/x>.
 ///
 /// `POST /v1/pets` (operationId `PostPets`)
 pub async fn create(

@@ -229,7 +229,7 @@ pub struct Pet {
     pub id: String,
     pub metadata: std::collections::BTreeMap<String, String>,
     pub name: String,
-    /// Only set for some pets, e.g. metadata[key] style.
+    /// Only set for some pets, e.g. metadata\[key\] style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     pub object: PetObject,
