@@ -15,15 +15,21 @@ use crate::project_root;
 #[derive(Debug)]
 struct Options {
     spec: PathBuf,
+    /// The spec release before `spec`, generated first to show what an update changes.
+    previous: Option<PathBuf>,
     fixtures: PathBuf,
     out: PathBuf,
     build: bool,
 }
 
 const HELP: &str = "\
-usage: cargo xtask stripe-full [--spec FILE] [--fixtures FILE] [--out DIR] [--generate-only]
+usage: cargo xtask stripe-full [--spec FILE] [--previous FILE | --no-previous] [--fixtures FILE]
+                               [--out DIR] [--generate-only]
 
-Generates every operation of FILE (default ../shared/stripe/spec3.yaml) into DIR/stripe-full
+First generates the release before (--previous, default ../shared/stripe/spec3.previous.yaml)
+and checks that it builds; then
+
+generates every operation of FILE (default ../shared/stripe/spec3.yaml) into DIR/stripe-full
 (default target/stripe-full), then runs `cargo clippy --all-targets -- -D warnings` and the
 fixture round trip (each object in ../shared/stripe/fixtures3.json decodes into the type whose
 component key equals its resource id, and re-encodes to equal JSON) in DIR.
@@ -33,6 +39,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let root = project_root();
     let mut options = Options {
         spec: root.join("../shared/stripe/spec3.yaml"),
+        previous: Some(root.join("../shared/stripe/spec3.previous.yaml")),
         fixtures: root.join("../shared/stripe/fixtures3.json"),
         out: root.join("target/stripe-full"),
         build: true,
@@ -46,6 +53,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         };
         match *arg {
             "--spec" => options.spec = value("--spec")?,
+            "--previous" => options.previous = Some(value("--previous")?),
+            "--no-previous" => options.previous = None,
             "--fixtures" => options.fixtures = value("--fixtures")?,
             "--out" => options.out = value("--out")?,
             "--generate-only" => options.build = false,
@@ -57,21 +66,36 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         }
     }
     let crate_dir = options.out.join("stripe-full");
-    let settings = Settings::new(&root)
-        .mode(Mode::Write)
-        .spec(&options.spec)
-        .out(&crate_dir)
-        .select_all()
-        .crate_name("stripe-full");
-    let generated = codegen::generate_with(&settings).map_err(|e| e.to_string())?;
-    let report = codegen::sync(
-        &crate_dir,
-        &crate_dir.display().to_string(),
-        &generated,
-        Mode::Write,
-    )
-    .map_err(|e| e.to_string())?;
+    let settings = |spec: &Path| {
+        Settings::new(&root)
+            .mode(Mode::Write)
+            .spec(spec)
+            .out(&crate_dir)
+            .select_all()
+            .crate_name("stripe-full")
+    };
+    // The release before first, then this one over it: the change summary and the line diff
+    // show what a user sees when they regenerate after a spec update.
+    if let Some(previous) = options.previous.as_ref().filter(|p| p.exists()) {
+        let report = codegen::run_with(&settings(previous)).map_err(|e| e.to_string())?;
+        println!(
+            "{} (from {})",
+            report.summary(Mode::Write),
+            previous.display()
+        );
+        if options.build {
+            cargo(&options.out, &["check", "-p", "stripe-full"])?;
+        }
+    }
+    let before = read_tree(&crate_dir);
+    let report = codegen::run_with(&settings(&options.spec)).map_err(|e| e.to_string())?;
     println!("{}", report.summary(Mode::Write));
+    for line in report.changes.lines() {
+        println!("{line}");
+    }
+    let after = read_tree(&crate_dir);
+    println!("{}", line_diff(&before, &after));
+    let generated = codegen::generate_with(&settings(&options.spec)).map_err(|e| e.to_string())?;
 
     let fixtures_text = fs::read_to_string(&options.fixtures)
         .map_err(|e| format!("cannot read {}: {e}", options.fixtures.display()))?;
@@ -436,4 +460,51 @@ fn every_fixture_round_trips() {{
 "##
     );
     write("fixtures/tests/fixtures.rs", &test)
+}
+
+/// Every file under `dir`, by relative path.
+fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let (Ok(rel), Ok(text)) = (path.strip_prefix(dir), fs::read_to_string(&path))
+            {
+                files.insert(rel.display().to_string(), text);
+            }
+        }
+    }
+    files
+}
+
+/// `diff: +A -R lines in N of M files`: how much of the output an update touched.
+fn line_diff(
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let (mut added, mut removed, mut files) = (0, 0, 0);
+    let paths: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for path in &paths {
+        let old = before.get(*path).map_or("", String::as_str);
+        let new = after.get(*path).map_or("", String::as_str);
+        if old == new {
+            continue;
+        }
+        files += 1;
+        for change in similar::TextDiff::from_lines(old, new).iter_all_changes() {
+            match change.tag() {
+                similar::ChangeTag::Insert => added += 1,
+                similar::ChangeTag::Delete => removed += 1,
+                similar::ChangeTag::Equal => {}
+            }
+        }
+    }
+    let total: usize = after.values().map(|t| t.lines().count()).sum();
+    format!(
+        "diff: +{added} -{removed} lines in {files} of {} files ({total} lines now)",
+        paths.len()
+    )
 }

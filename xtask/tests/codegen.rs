@@ -156,7 +156,13 @@ fn a_broken_config_is_located() {
 fn generated_docs_are_markdown_with_absolute_links() {
     let path = xtask::project_root().join("generated/src/identity/verification_sessions.rs");
     let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains("the VerificationSession’s `redaction.status`"), "UTF-8 and <code> → backticks");
-    assert!(text.contains("(https://stripe.com/docs/identity/verification-sessions#redact)"), "absolute link");
+    assert!(
+        text.contains("the VerificationSession’s `redaction.status`"),
+        "UTF-8 and <code> → backticks"
+    );
+    assert!(
+        text.contains("(https://stripe.com/docs/identity/verification-sessions#redact)"),
+        "absolute link"
+    );
     assert!(!text.contains("<p>") && !text.contains("<code>") && !text.contains("â€™"));
 }
