@@ -76,8 +76,19 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     };
     // The release before first, then this one over it: the change summary and the line diff
     // show what a user sees when they regenerate after a spec update.
+    // Both releases are generated from the same path, as a user updating the spec in place
+    // would, so the `@generated` headers do not count as changes.
+    let spec_copy = options.out.join("spec.yaml");
+    let stage = |from: &Path| {
+        fs::create_dir_all(&options.out)
+            .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
+        fs::copy(from, &spec_copy)
+            .map(|_| ())
+            .map_err(|e| format!("cannot copy {}: {e}", from.display()))
+    };
     if let Some(previous) = options.previous.as_ref().filter(|p| p.exists()) {
-        let report = codegen::run_with(&settings(previous)).map_err(|e| e.to_string())?;
+        stage(previous)?;
+        let report = codegen::run_with(&settings(&spec_copy)).map_err(|e| e.to_string())?;
         println!(
             "{} (from {})",
             report.summary(Mode::Write),
@@ -88,14 +99,15 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         }
     }
     let before = read_tree(&crate_dir);
-    let report = codegen::run_with(&settings(&options.spec)).map_err(|e| e.to_string())?;
+    stage(&options.spec)?;
+    let report = codegen::run_with(&settings(&spec_copy)).map_err(|e| e.to_string())?;
     println!("{}", report.summary(Mode::Write));
     for line in report.changes.lines() {
         println!("{line}");
     }
     let after = read_tree(&crate_dir);
     println!("{}", line_diff(&before, &after));
-    let generated = codegen::generate_with(&settings(&options.spec)).map_err(|e| e.to_string())?;
+    let generated = codegen::generate_with(&settings(&spec_copy)).map_err(|e| e.to_string())?;
 
     let fixtures_text = fs::read_to_string(&options.fixtures)
         .map_err(|e| format!("cannot read {}: {e}", options.fixtures.display()))?;

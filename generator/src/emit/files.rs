@@ -361,10 +361,7 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
     let function = ident(&op.name.rust);
     let args = op.path_params.iter().map(|p| format!("{}_123", p.name.api));
     let params = op.params.map(|_| quote!(&params));
-    let params_let = op
-        .body
-        .as_ref()
-        .map(|_| quote!(let params = Default::default();));
+    let params_let = op.params.map(|_| quote!(let params = Default::default();));
     let call = quote! {
         fn example() {
             use #krate::#(#parent::)*#(#module)*;
