@@ -213,6 +213,18 @@ impl<'a> Lowerer<'a> {
         self.scopes.entry(home.clone()).or_default().claim(wanted)
     }
 
+    /// Names a new type and reserves its arena slot, registering it as its component's type
+    /// first so references met while lowering it (cycles) find it.
+    fn new_type(&mut self, ctx: &Ctx, component: Option<&str>) -> (String, TypeId) {
+        let name = self.type_name(ctx, component);
+        let id = self.reserve_slot();
+        if let Some(key) = component {
+            self.by_component
+                .insert((key.to_owned(), ctx.direction == Direction::Request), id);
+        }
+        (name, id)
+    }
+
     fn reserve_slot(&mut self) -> TypeId {
         self.types.push(None);
         TypeId(self.types.len() - 1)
@@ -524,23 +536,13 @@ impl<'a> Lowerer<'a> {
         Some(self.schema(schema, &ptr.push("content").push(JSON).push("schema"), &ctx))
     }
 
-    fn schema(&mut self, r: &'a ReferenceOr<Schema>, at: &Pointer, ctx: &Ctx) -> TypeRef {
-        match self.resolver.schema(r, at) {
-            Ok(resolved) => self.resolved(resolved, ctx),
-            Err(e) => {
-                self.errors.push(e);
-                TypeRef::Json
-            }
-        }
-    }
-
-    fn schema_boxed(
+    fn schema<S: std::borrow::Borrow<Schema>>(
         &mut self,
-        r: &'a ReferenceOr<Box<Schema>>,
+        r: &'a ReferenceOr<S>,
         at: &Pointer,
         ctx: &Ctx,
     ) -> TypeRef {
-        match self.resolver.schema_boxed(r, at) {
+        match self.resolver.schema(r, at) {
             Ok(resolved) => self.resolved(resolved, ctx),
             Err(e) => {
                 self.errors.push(e);
@@ -595,12 +597,7 @@ impl<'a> Lowerer<'a> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-                let name = self.type_name(ctx, component);
-                let id = self.reserve_slot();
-                if let Some(key) = component {
-                    self.by_component
-                        .insert((key.to_owned(), ctx.direction == Direction::Request), id);
-                }
+                let (name, id) = self.new_type(ctx, component);
                 let mut scope = Scope::new();
                 scope.reserve(["Unknown"]);
                 let variants = values
@@ -634,9 +631,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => {
-                    TypeRef::Array(Box::new(self.schema_boxed(items, &at.push("items"), ctx)))
-                }
+                Some(items) => TypeRef::Array(Box::new(self.schema(items, &at.push("items"), ctx))),
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
             SchemaKind::Type(Type::Object(o)) => {
@@ -766,12 +761,7 @@ impl<'a> Lowerer<'a> {
             return target;
         }
 
-        let name = self.type_name(ctx, component);
-        let id = self.reserve_slot();
-        if let Some(key) = component {
-            self.by_component
-                .insert((key.to_owned(), ctx.direction == Direction::Request), id);
-        }
+        let (name, id) = self.new_type(ctx, component);
         let mut scope = Scope::new();
         scope.reserve(["Unknown"]);
         let mut variants = Vec::new();
@@ -856,7 +846,7 @@ impl<'a> Lowerer<'a> {
             name: format!("{}Item", ctx.name),
             ..ctx.clone()
         };
-        let item = self.schema_boxed(
+        let item = self.schema(
             items,
             &at.push("properties").push("data").push("items"),
             &item_ctx,
@@ -876,12 +866,7 @@ impl<'a> Lowerer<'a> {
         component: Option<&str>,
         docs: Option<String>,
     ) -> TypeRef {
-        let name = self.type_name(ctx, component);
-        let id = self.reserve_slot();
-        if let Some(key) = component {
-            self.by_component
-                .insert((key.to_owned(), ctx.direction == Direction::Request), id);
-        }
+        let (name, id) = self.new_type(ctx, component);
         let inner = Ctx {
             name: name.clone(),
             home: ctx.home.clone(),
@@ -936,7 +921,7 @@ impl<'a> Lowerer<'a> {
                 ),
                 ReferenceOr::Reference { .. } => (false, None),
             };
-            let ty = self.schema_boxed(prop, &prop_ptr, &field_ctx);
+            let ty = self.schema(prop, &prop_ptr, &field_ctx);
             let rust = scope.claim(&naming::field_name(api));
             fields.push(Field {
                 name: Name {

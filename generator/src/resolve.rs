@@ -1,6 +1,8 @@
 //! `$ref` resolution against `components`, returning where the target lives so errors in it
 //! point at the target, not at the reference.
 
+use std::borrow::Borrow;
+
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
 use crate::error::{Pointer, SpecError};
@@ -52,30 +54,16 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    pub fn schema(
+    /// A schema given inline or by `$ref` (`S` is `Schema` or, inside objects, `Box<Schema>`).
+    pub fn schema<S: Borrow<Schema>>(
         &self,
-        r: &'a ReferenceOr<Schema>,
+        r: &'a ReferenceOr<S>,
         at: &Pointer,
     ) -> Result<Resolved<'a, Schema>, SpecError> {
         match r {
             ReferenceOr::Item(item) => Ok(Resolved {
                 pointer: at.clone(),
-                item,
-                component: None,
-            }),
-            ReferenceOr::Reference { reference } => self.schema_named(reference, at, 0),
-        }
-    }
-
-    pub fn schema_boxed(
-        &self,
-        r: &'a ReferenceOr<Box<Schema>>,
-        at: &Pointer,
-    ) -> Result<Resolved<'a, Schema>, SpecError> {
-        match r {
-            ReferenceOr::Item(item) => Ok(Resolved {
-                pointer: at.clone(),
-                item,
+                item: item.borrow(),
                 component: None,
             }),
             ReferenceOr::Reference { reference } => self.schema_named(reference, at, 0),
