@@ -95,6 +95,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             previous.display()
         );
         if options.build {
+            write_workspace(&options.out, &root, &["stripe-full"])?;
             cargo(&options.out, &["check", "-p", "stripe-full"])?;
         }
     }
@@ -266,6 +267,24 @@ tokio = { version = \"1\", features = [\"net\", \"io-util\", \"rt\", \"rt-multi-
     .map_err(|e| e.to_string())
 }
 
+/// The folder's own workspace manifest (so cargo does not take it for part of the project's),
+/// and the project's lock file to start from, so the binding builds with the same versions.
+fn write_workspace(out: &Path, root: &Path, members: &[&str]) -> Result<(), String> {
+    fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let manifest = format!(
+        "# Written by `cargo xtask stripe-full`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    fs::write(out.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("cannot write the workspace manifest: {e}"))?;
+    if !out.join("Cargo.lock").exists() {
+        fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    }
+    Ok(())
+}
+
 /// A workspace holding the generated crate and a test crate with the fixture round trip.
 /// Where a sample object disagrees with the spec it is said to follow.
 enum Contradiction {
@@ -363,15 +382,11 @@ fn write_harness(
         }
         fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
-    write(
-        "Cargo.toml",
-        "# Written by `cargo xtask stripe-full`.\n[workspace]\nresolver = \"2\"\nmembers = [\"stripe-full\", \"fixtures\", \"stripe-api\", \"redact-tests\"]\n",
+    write_workspace(
+        out,
+        root,
+        &["stripe-full", "fixtures", "stripe-api", "redact-tests"],
     )?;
-    // Start from the project's lock file so the binding builds with the same dependency versions.
-    if !out.join("Cargo.lock").exists() {
-        fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
-            .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    }
     write(
         "fixtures/Cargo.toml",
         "# Written by `cargo xtask stripe-full`.\n[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nstripe-full = { path = \"../stripe-full\" }\nserde = \"1\"\nserde_json = \"1\"\n",
