@@ -6,7 +6,7 @@ mod support;
 use futures_util::StreamExt;
 use snapshot_petstore::pets::{self, photos, RangeQuerySpecs};
 use snapshot_petstore::types::{Pet, PetBestFriend, PetToy};
-use snapshot_petstore::{Clearable, Client, Error, Expandable, UploadFile};
+use snapshot_petstore::{Clearable, Client, Error, Expandable, Method, UploadFile};
 use support::server::{Reply, TestServer};
 
 fn pet(id: &str) -> serde_json::Value {
@@ -260,22 +260,14 @@ async fn raw_request_reaches_endpoints_without_a_function() {
     .await;
     let c = client(&server);
     let v = c
-        .raw_request(
-            reqwest_method("POST"),
-            "/v1/pets/p1/feed",
-            &[("amount", "2")],
-        )
+        .raw_request(Method::POST, "/v1/pets/p1/feed", &[("amount", "2")])
         .await
         .unwrap();
     assert_eq!(v["ok"], true);
-    c.raw_request(reqwest_method("GET"), "/v1/pets", &[("limit", "1")])
+    c.raw_request(Method::GET, "/v1/pets", &[("limit", "1")])
         .await
         .unwrap();
     let reqs = server.requests();
     assert_eq!(reqs[0].body_str(), "amount=2");
     assert_eq!(reqs[1].target, "/v1/pets?limit=1");
-}
-
-fn reqwest_method(m: &str) -> reqwest::Method {
-    m.parse().unwrap()
 }

@@ -7,6 +7,8 @@ pub mod types;
 
 pub mod owners;
 pub mod pets;
+/// The HTTP method type [`Client::raw_request`] takes, re-exported so callers need no `reqwest`.
+pub use reqwest::Method;
 pub use runtime::{
     ApiError, ApiErrorBody, Client, ClientBuilder, DecodeError, Error, Expandable, HasId, InvalidArgument, Result,
     Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT,
