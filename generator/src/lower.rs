@@ -389,11 +389,10 @@ impl<'a> Lowerer<'a> {
         sends_body: bool,
     ) -> (Option<TypeId>, Option<BodyEncoding>) {
         let body_schema = self.body_schema(op, ptr);
-        let encoding = match &body_schema {
-            Some((encoding, _)) if sends_body => Some(*encoding),
-            _ if sends_body && op.request_body.is_none() => None,
-            _ => None,
-        };
+        let encoding = body_schema
+            .as_ref()
+            .filter(|_| sends_body)
+            .map(|(encoding, _)| *encoding);
         if query.is_empty() && body_schema.is_none() {
             return (None, encoding);
         }

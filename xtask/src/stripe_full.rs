@@ -120,7 +120,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         .ok_or("fixtures have no `resources`")?;
     let spec_text = fs::read_to_string(&options.spec)
         .map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
-    let spec: serde_json::Value = serde_yaml_from_str(&spec_text)?;
+    let spec: serde_json::Value = load_raw(&spec_text)?;
     let mut arms = String::new();
     let mut missing = Vec::new();
     let mut undeclared = String::new();
@@ -294,7 +294,8 @@ enum Contradiction {
     MissingRequired(String),
 }
 
-fn serde_yaml_from_str(text: &str) -> Result<serde_json::Value, String> {
+/// The spec as a JSON tree, read through the generator's own loader (YAML or JSON).
+fn load_raw(text: &str) -> Result<serde_json::Value, String> {
     let spec = openapi_gen::load("spec", text).map_err(|e| e.to_string())?;
     Ok(spec.raw)
 }

@@ -154,14 +154,9 @@ pub fn emit(
     let modules = modules.trim();
 
     // Helpers only go in when some operation needs them, so no binding has dead code.
-    let params_of = |op: &crate::model::Operation| match op.params.map(|id| &api.types[id.0]) {
-        Some(crate::model::TypeDef::Struct(s)) => s.fields.clone(),
-        _ => Vec::new(),
-    };
-    let uses_query = api.operations.iter().any(|op| {
-        params_of(op)
-            .iter()
-            .any(|f| f.wire != crate::model::Wire::Body)
+    // Only operations' params structs have query fields.
+    let uses_query = api.types.iter().any(|t| {
+        matches!(t, crate::model::TypeDef::Struct(s) if s.fields.iter().any(|f| f.wire != crate::model::Wire::Body))
     });
     let uses_form_body = api
         .operations
