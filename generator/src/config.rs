@@ -40,6 +40,17 @@ pub struct ClientConfig {
     /// Response header with the server's request id (Stripe: `Request-Id`).
     #[serde(default)]
     pub request_id_header: Option<String>,
+    /// Request header with a key that makes a retried POST take effect once (Stripe:
+    /// `Idempotency-Key`). Every POST then carries a random UUID v4 unless the caller gives one.
+    #[serde(default)]
+    pub idempotency_header: Option<String>,
+    /// Request header naming the account a call acts for (Stripe Connect: `Stripe-Account`).
+    /// The option's method is the header's name in snake case (`stripe_account`).
+    #[serde(default)]
+    pub account_header: Option<String>,
+    /// Response header by which the server says whether to retry (Stripe: `Stripe-Should-Retry`).
+    #[serde(default)]
+    pub should_retry_header: Option<String>,
 }
 
 /// How descriptions become rustdoc.
@@ -81,7 +92,7 @@ impl Selection {
 impl Config {
     /// Parses `codegen.toml` text; `file` is only used in error messages.
     pub fn from_toml(file: &str, text: &str) -> Result<Config, SpecErrors> {
-        toml::from_str(text).map_err(|e| {
+        let config: Config = toml::from_str(text).map_err(|e| {
             let message = e.message().to_owned();
             let line_col = e.span().map(|span| line_col(text, span.start));
             SpecErrors(vec![SpecError {
@@ -90,7 +101,56 @@ impl Config {
                 line_col,
                 message,
             }])
-        })
+        })?;
+        config.check(file)?;
+        Ok(config)
+    }
+
+    /// Checks what the file's syntax cannot: header names become string literals in the
+    /// generated client, so they must be HTTP tokens.
+    pub fn check(&self, file: &str) -> Result<(), SpecErrors> {
+        let c = &self.client;
+        let headers = [
+            ("api_version_header", &c.api_version_header),
+            ("request_id_header", &c.request_id_header),
+            ("idempotency_header", &c.idempotency_header),
+            ("account_header", &c.account_header),
+            ("should_retry_header", &c.should_retry_header),
+        ];
+        let mut errors = Vec::new();
+        for (key, value) in headers {
+            let Some(name) = value else { continue };
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                errors.push(SpecError::new(
+                    file,
+                    &Pointer::root().push("client").push(key),
+                    format!("{name:?} is not a header name (letters, digits and `-`)"),
+                ));
+            }
+        }
+        if let Some(method) = self.account_method() {
+            if ["new", "timeout", "max_retries", "idempotency_key", "or"].contains(&method.as_str())
+            {
+                errors.push(SpecError::new(
+                    file,
+                    &Pointer::root().push("client").push("account_header"),
+                    format!("the header's method name `{method}` is taken by another option"),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(SpecErrors(errors))
+        }
+    }
+
+    /// The name of the per-call option and builder method that sets the account header.
+    pub fn account_method(&self) -> Option<String> {
+        self.client
+            .account_header
+            .as_deref()
+            .map(crate::naming::field_name)
     }
 }
 

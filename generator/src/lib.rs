@@ -46,6 +46,7 @@ pub fn generate(
     config_file: &str,
     provenance: &Provenance,
 ) -> Result<Generated, SpecErrors> {
+    config.check(config_file)?;
     check(spec, &config.operations, config_file)?;
     let api = lower::lower(spec, config).map_err(|mut problems| {
         problems.sort();

@@ -23,6 +23,7 @@ pub async fn redact(
     let request = crate::runtime::Request {
         method: reqwest::Method::POST,
         server: None,
+        template: "/v1/identity/verification_sessions/{session}/redact",
         path: &format!("/v1/identity/verification_sessions/{session}/redact"),
         query: None,
         body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),

@@ -5,13 +5,16 @@ mod client;
 mod error;
 mod expandable;
 mod form;
+mod options;
 mod path;
-pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
+pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
 pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
-pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).

@@ -15,7 +15,6 @@ use crate::model::{Api, BodyEncoding, TypeRef};
 struct CargoToml<'a> {
     header: &'a str,
     uses_paging: bool,
-    uses_multipart: bool,
     name: &'a str,
     version: &'a str,
     description: &'a str,
@@ -47,6 +46,7 @@ struct ReadmeOperation {
 #[template(path = "lib.rs", escape = "none")]
 struct LibRs<'a> {
     header: &'a str,
+    idempotency: bool,
     uses_list: bool,
     uses_search: bool,
     uses_clearable: bool,
@@ -58,6 +58,7 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    idempotency: bool,
     uses_list: bool,
     uses_search: bool,
     uses_paging: bool,
@@ -81,12 +82,28 @@ struct RuntimeClient<'a> {
     base_url: &'a str,
     version_header: Option<&'a str>,
     request_id_header: Option<&'a str>,
+    idempotency_header: Option<&'a str>,
+    account_header: Option<&'a str>,
+    account_method: &'a str,
+    should_retry_header: Option<&'a str>,
+    lib_name: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/options.rs", escape = "none")]
+struct RuntimeOptions<'a> {
+    header: &'a str,
+    uses_multipart: bool,
+    idempotency_header: Option<&'a str>,
+    account_header: Option<&'a str>,
+    account_method: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "runtime/error.rs", escape = "none")]
 struct RuntimeError<'a> {
     header: &'a str,
+    should_retry_header: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -188,6 +205,8 @@ pub fn emit(
     });
     let uses_form = uses_query || uses_form_body || uses_multipart;
     let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
+    let idempotency = config.client.idempotency_header.is_some();
+    let account_method = config.account_method().unwrap_or_default();
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
         let text = if text.ends_with('\n') {
@@ -203,7 +222,6 @@ pub fn emit(
             CargoToml {
                 header: &toml,
                 uses_paging,
-                uses_multipart,
                 name,
                 version: &config.krate.version,
                 description: &description.replace('"', "'"),
@@ -248,6 +266,7 @@ pub fn emit(
         render(
             LibRs {
                 header: &rs,
+                idempotency,
                 uses_list,
                 uses_search,
                 uses_clearable,
@@ -262,6 +281,7 @@ pub fn emit(
         render(
             RuntimeMod {
                 header: &rs,
+                idempotency,
                 uses_list,
                 uses_search,
                 uses_paging,
@@ -328,13 +348,37 @@ pub fn emit(
                 base_url: &api.base_url,
                 version_header: config.client.api_version_header.as_deref(),
                 request_id_header: config.client.request_id_header.as_deref(),
+                idempotency_header: config.client.idempotency_header.as_deref(),
+                account_header: config.client.account_header.as_deref(),
+                account_method: &account_method,
+                should_retry_header: config.client.should_retry_header.as_deref(),
+                lib_name: &lib_name,
+            }
+            .render(),
+        )?,
+    );
+    put(
+        "src/runtime/options.rs",
+        render(
+            RuntimeOptions {
+                header: &rs,
+                uses_multipart,
+                idempotency_header: config.client.idempotency_header.as_deref(),
+                account_header: config.client.account_header.as_deref(),
+                account_method: &account_method,
             }
             .render(),
         )?,
     );
     put(
         "src/runtime/error.rs",
-        render(RuntimeError { header: &rs }.render())?,
+        render(
+            RuntimeError {
+                header: &rs,
+                should_retry_header: config.client.should_retry_header.as_deref(),
+            }
+            .render(),
+        )?,
     );
     put(
         "src/runtime/expandable.rs",

@@ -192,6 +192,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     } = op;
     let home = Home::Module(module.clone());
     let function = ident(&name.rust);
+    let template_literal = path.as_str();
     let summary = format!(
         "`{} {}` (operationId `{}`)",
         method.as_str(),
@@ -328,6 +329,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             let request = crate::runtime::Request {
                 method: reqwest::Method::#method,
                 server: #server,
+                template: #template_literal,
                 path: #path_expr,
                 query: #query,
                 body: #body,

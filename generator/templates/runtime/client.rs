@@ -1,6 +1,6 @@
 {{ header }}
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -8,13 +8,23 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, DecodeError, Error, InvalidArgument, Result, TransportError};
+{%- if idempotency_header.is_some() || account_header.is_some() %}
+use super::options::header_value;
+{%- endif %}
+use super::options::{retry_delay, RequestOptions, ResponseMeta};
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
 pub const DEFAULT_BASE_URL: &str = "{{ base_url }}";
 /// The API version this binding was generated for{% if let Some(h) = version_header %}, sent as `{{ h }}` on every request{% endif %}.
 pub const API_VERSION: &str = "{{ api_version }}";
-/// How long one request may take, from connecting to the last byte of the response.
+/// How long one attempt may take, from connecting to the last byte of the response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
+/// How many times a failed request is retried unless the client or the call says otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+{%- if let Some(_) = idempotency_header %}
+/// The longest idempotency key the API accepts.
+pub const MAX_IDEMPOTENCY_KEY_LENGTH: usize = 255;
+{%- endif %}
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -22,9 +32,18 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 ///
 /// Cheap to clone: clones share one connection pool, so build one `Client` and pass it around
 /// (it is `Send + Sync`). Its `Debug` output never shows the secret key.
+///
+/// Failed requests are retried (see [`ClientBuilder::max_retries`]){% if let Some(h) = idempotency_header %}, and every POST carries an
+/// `{{ h }}` so that a retried request takes effect at most once{% endif %}. Per-call settings go
+/// through [`Client::with_options`]; the request id of a successful answer through
+/// [`Client::recording`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// This view's overrides of the client's defaults.
+    options: RequestOptions,
+    /// Where this view records the last successful answer, if it was made by [`Client::recording`].
+    recorder: Option<Arc<Mutex<Option<ResponseMeta>>>>,
 }
 
 struct Inner {
@@ -34,11 +53,13 @@ struct Inner {
     base_url_overridden: bool,
     /// `Bearer <key>`, marked sensitive so `reqwest` and `http` keep it out of their output.
     authorization: HeaderValue,
-    timeout: Duration,
+    /// The client-wide defaults; every field is set.
+    defaults: RequestOptions,
+    allow_insecure_http: bool,
 }
 
 impl Client {
-    /// A client with the default base URL and timeout.
+    /// A client with the default base URL, timeout and retries.
     ///
     /// Fails with [`Error::InvalidArgument`] when the key is empty or is not a valid header
     /// value, and with [`Error::Transport`] when the TLS backend cannot start.
@@ -48,7 +69,12 @@ impl Client {
 
     /// Starts a client with settings other than the defaults.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder { secret_key: secret_key.into(), base_url: None, timeout: DEFAULT_TIMEOUT }
+        ClientBuilder {
+            secret_key: secret_key.into(),
+            base_url: None,
+            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
+            allow_insecure_http: false,
+        }
     }
 
     /// The URL requests are sent to, without a trailing `/`.
@@ -56,9 +82,44 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The per-request timeout.
+    /// The timeout of each attempt made through this view.
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.options.timeout.or(self.inner.defaults.timeout).unwrap_or(DEFAULT_TIMEOUT)
+    }
+
+    /// How many times a failed request made through this view is retried.
+    pub fn max_retries(&self) -> u32 {
+        self.options.max_retries.or(self.inner.defaults.max_retries).unwrap_or(DEFAULT_MAX_RETRIES)
+    }
+
+    /// A view of this client whose calls use `options` where they are set, and this client's
+    /// settings elsewhere. It shares the connection pool, so making one per call is cheap:
+    ///
+    /// ```no_run
+    /// # async fn f(client: &{{ lib_name }}::Client) {
+    /// use std::time::Duration;
+    /// let options = {{ lib_name }}::RequestOptions::new().timeout(Duration::from_secs(10)).max_retries(0);
+    /// let client = client.with_options(options);
+    /// // pass `&client` to an operation function
+    /// # }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), options: options.or(&self.options), recorder: self.recorder.clone() }
+    }
+
+    /// A view of this client that remembers the last successful answer it got, for
+    /// [`Client::last_response`]. Use one per call (views are cheap): operation functions return
+    /// the decoded body alone, so that the common call stays one line, and this is how the
+    /// status and request id of a success are read.
+    pub fn recording(&self) -> Client {
+        Client { inner: Arc::clone(&self.inner), options: self.options.clone(), recorder: Some(Arc::new(Mutex::new(None))) }
+    }
+
+    /// What the last successful call through this [`recording`](Client::recording) view got
+    /// besides its body; `None` before one succeeded, or on a view that does not record.
+    pub fn last_response(&self) -> Option<ResponseMeta> {
+        let recorder = self.recorder.as_ref()?;
+        recorder.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Calls an endpoint this binding has no function for: `path` is appended to the base URL
@@ -68,6 +129,9 @@ impl Client {
         if !path.starts_with('/') {
             return Err(InvalidArgument::new("path", "must start with `/`").into());
         }
+        if let Some(bad) = path.chars().find(|c| c.is_control() || *c == ' ') {
+            return Err(InvalidArgument::new("path", format!("contains {bad:?}; percent-encode it")).into());
+        }
         let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
         let with_body = matches!(method, Method::POST | Method::PUT | Method::PATCH);
         let (query, body) = match (with_body, encoded.is_empty()) {
@@ -75,16 +139,22 @@ impl Client {
             (false, true) => (None, None),
             (false, false) => (Some(encoded), None),
         };
-        self.execute(Request { method, server: None, path, query, body }).await
+        self.execute(Request { method, server: None, template: "(raw request)", path, query, body }).await
     }
 
     /// Sends one request and decodes a successful answer as `T`.
     pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
-        let (status, request_id, body) = self.send(request).await?;
+        let answer = self.send(request).await?;
         let decode_error = |path: String, e: serde_json::Error| {
-            Error::Decode(Box::new(DecodeError { status, request_id: request_id.clone(), path, message: e.to_string() }))
+            Error::Decode(Box::new(DecodeError {
+                status: answer.status,
+                request_id: answer.request_id.clone(),
+                path,
+                message: e.to_string(),
+                attempts: answer.attempts,
+            }))
         };
-        let mut de = serde_json::Deserializer::from_slice(&body);
+        let mut de = serde_json::Deserializer::from_slice(&answer.body);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
         de.end().map_err(|e| decode_error(".".to_owned(), e))?;
         Ok(value)
@@ -93,55 +163,188 @@ impl Client {
 
     /// Sends one request and returns a successful answer's body as it came (a PDF, say).
     pub(crate) async fn execute_bytes(&self, request: Request<'_>) -> Result<Vec<u8>> {
-        let (_, _, body) = self.send(request).await?;
-        Ok(body.to_vec())
+        Ok(self.send(request).await?.body.to_vec())
     }
 {%- endif %}
 
-    /// Sends one request; an answer with an error status becomes [`Error::Api`].
-    async fn send(&self, request: Request<'_>) -> Result<(u16, Option<String>, bytes::Bytes)> {
-        let Request { method, server, path, query, body } = request;
+    /// Sends one request, retrying as the options allow; an answer with an error status
+    /// becomes [`Error::Api`].
+    async fn send(&self, request: Request<'_>) -> Result<Answer> {
+        let Request { method, server, template, path, query, body } = request;
+        let options = self.options.or(&self.inner.defaults);
+        let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        if timeout.is_zero() {
+            return Err(InvalidArgument::new("timeout", "must be longer than zero").into());
+        }
+        {%- if let Some(h) = idempotency_header %}
+        // One key for every attempt of this call, so the API applies it at most once.
+        let idempotency_key = match (&options.idempotency_key, &method) {
+            (Some(key), _) => Some(key.clone()),
+            (None, &Method::POST) => Some(super::options::uuid_v4()),
+            (None, _) => None,
+        };
+        let idempotency_header = match &idempotency_key {
+            Some(key) => Some(header_value("idempotency_key", key, Some(MAX_IDEMPOTENCY_KEY_LENGTH))?),
+            None => None,
+        };
+        {%- endif %}
+        {%- if let Some(_) = account_header %}
+        let account_header = match &options.{{ account_method }} {
+            Some(account) => Some(header_value("{{ account_method }}", account, None)?),
+            None => None,
+        };
+        {%- endif %}
         // An operation may live on a server of its own (file uploads), unless the caller
         // pointed the whole client somewhere else (a mock, a proxy).
         let base = match server {
             Some(server) if !self.inner.base_url_overridden => server,
             _ => self.inner.base_url.as_str(),
         };
+        // The client's own base URL was checked when it was built; an operation's server is
+        // checked here.
+        if server.is_some() && !self.inner.base_url_overridden && !self.inner.allow_insecure_http && !is_safe_base(base) {
+            let reason = format!("{base:?} is plain http:// to a host that is not loopback; see ClientBuilder::allow_insecure_http");
+            return Err(InvalidArgument::new("base_url", reason).into());
+        }
         let mut url = format!("{base}{path}");
         if let Some(query) = query {
             url.push('?');
             url.push_str(&query);
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(method, url)
-            .header(AUTHORIZATION, self.inner.authorization.clone()){% if let Some(h) = version_header %}
-            .header("{{ h }}", API_VERSION){% endif %};
-        builder = match body {
-            None => builder,
-            // Sent even when empty: the API rejects a POST without a form content type.
-            Some(Body::Form(form)) => builder
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(CONTENT_LENGTH, form.len())
-                .body(form),
+
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut builder = self
+                .inner
+                .http
+                .request(method.clone(), url.as_str())
+                .timeout(timeout)
+                .header(AUTHORIZATION, self.inner.authorization.clone()){% if let Some(h) = version_header %}
+                .header("{{ h }}", API_VERSION){% endif %};
+            {%- if let Some(h) = idempotency_header %}
+            if let Some(key) = &idempotency_header {
+                builder = builder.header("{{ h }}", key.clone());
+            }
+            {%- endif %}
+            {%- if let Some(h) = account_header %}
+            if let Some(account) = &account_header {
+                builder = builder.header("{{ h }}", account.clone());
+            }
+            {%- endif %}
+            builder = match &body {
+                None => builder,
+                // Sent even when empty: the API rejects a POST without a form content type.
+                Some(Body::Form(form)) => builder
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(CONTENT_LENGTH, form.len())
+                    .body(form.clone()),
 {%- if uses_multipart %}
-            Some(Body::Multipart(form)) => builder.multipart(form),
+                Some(Body::Multipart(multipart)) => builder
+                    .header(CONTENT_TYPE, multipart.content_type.as_str())
+                    .header(CONTENT_LENGTH, multipart.body.len())
+                    .body(multipart.body.clone()),
 {%- endif %}
-        };
-        let response = builder.send().await.map_err(TransportError::from_reqwest)?;
-        let status = response.status().as_u16();
-        {% if let Some(h) = request_id_header -%}
-        let request_id = response.headers().get("{{ h }}").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        {%- else -%}
-        let request_id: Option<String> = None;
-        {%- endif %}
-        let body = response.bytes().await.map_err(TransportError::from_reqwest)?;
-        if (200..300).contains(&status) {
-            Ok((status, request_id, body))
-        } else {
-            Err(Error::Api(Box::new(ApiError::from_response(status, request_id, &body))))
+            };
+            let error = match builder.send().await {
+                Err(e) => Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)),
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    {%- if let Some(h) = request_id_header %}
+                    let request_id = header_text(&response, "{{ h }}");
+                    {%- else %}
+                    let request_id: Option<String> = None;
+                    {%- endif %}
+                    {%- if let Some(h) = should_retry_header %}
+                    let should_retry = match header_text(&response, "{{ h }}").as_deref() {
+                        Some("true") => Some(true),
+                        Some("false") => Some(false),
+                        _ => None,
+                    };
+                    {%- else %}
+                    let should_retry = None;
+                    {%- endif %}
+                    // The API answered, so the request may have taken effect: a body that cannot
+                    // be read is not retried.
+                    let body = match response.bytes().await {
+                        Ok(body) => body,
+                        Err(e) if e.is_timeout() => {
+                            return Err(Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)));
+                        }
+                        Err(e) => {
+                            return Err(Error::Decode(Box::new(DecodeError {
+                                status,
+                                request_id,
+                                path: ".".to_owned(),
+                                message: format!("the body was cut short: {e}"),
+                                attempts: attempt,
+                            })));
+                        }
+                    };
+                    tracing::debug!(method = %method, path = template, attempt, status, request_id = request_id.as_deref(), "answer");
+                    if (200..300).contains(&status) {
+                        if let Some(recorder) = &self.recorder {
+                            *recorder.lock().unwrap_or_else(|e| e.into_inner()) = Some(ResponseMeta {
+                                status,
+                                request_id: request_id.clone(),
+                                {%- if let Some(_) = idempotency_header %}
+                                idempotency_key: idempotency_key.clone(),
+                                {%- endif %}
+                                attempts: attempt,
+                            });
+                        }
+                        return Ok(Answer { status, request_id, body, attempts: attempt });
+                    }
+                    let secret = self.secret();
+                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, secret).with_attempts(attempt)))
+                }
+            };
+            if let Error::Transport(e) = &error {
+                tracing::debug!(method = %method, path = template, attempt, error = %e.summary(), "no answer");
+            }
+            if attempt > max_retries || !error.is_retryable() {
+                return Err(error);
+            }
+            let delay = retry_delay(attempt);
+            tracing::info!(method = %method, path = template, attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The key, for scrubbing it from anything a server echoes back.
+    fn secret(&self) -> &str {
+        self.inner.authorization.to_str().unwrap_or("").trim_start_matches("Bearer ")
+    }
+}
+
+/// A successful answer.
+struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    body: bytes::Bytes,
+    attempts: u32,
+}
+
+{%- if request_id_header.is_some() || should_retry_header.is_some() %}
+
+fn header_text(response: &reqwest::Response, name: &str) -> Option<String> {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+{%- endif %}
+
+/// Whether the key may be sent to `base`: over https, or over http to this machine only (a mock).
+fn is_safe_base(base: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base) else { return false };
+    let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
+    match url.scheme() {
+        "https" => true,
+        "http" => {
+            host == "localhost"
+                || host.ends_with(".localhost")
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        _ => false,
     }
 }
 
@@ -150,6 +353,9 @@ pub(crate) struct Request<'a> {
     pub(crate) method: Method,
     /// The operation's own server, if it has one.
     pub(crate) server: Option<&'static str>,
+    /// The path as the spec writes it, e.g. `/v1/customers/{customer}`: logged instead of
+    /// `path`, whose ids may be private.
+    pub(crate) template: &'static str,
     /// The path, parameters already encoded.
     pub(crate) path: &'a str,
     /// The encoded query string, if any parameter was set.
@@ -162,8 +368,8 @@ pub(crate) enum Body {
     /// `application/x-www-form-urlencoded`, already encoded.
     Form(String),
 {%- if uses_multipart %}
-    /// `multipart/form-data`.
-    Multipart(reqwest::multipart::Form),
+    /// `multipart/form-data`, kept as parts so each attempt can send it again.
+    Multipart(super::multipart::Multipart),
 {%- endif %}
 }
 
@@ -172,7 +378,9 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("api_version", &API_VERSION)
-            .field("timeout", &self.inner.timeout)
+            .field("defaults", &self.inner.defaults)
+            .field("options", &self.options)
+            .field("recording", &self.recorder.is_some())
             .field("secret_key", &"[redacted]")
             .finish()
     }
@@ -182,20 +390,51 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     secret_key: String,
     base_url: Option<String>,
-    timeout: Duration,
+    defaults: RequestOptions,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
     /// Sends every request somewhere other than [`DEFAULT_BASE_URL`] (and other than the
     /// servers some operations name for themselves): a mock server in tests, a proxy.
+    ///
+    /// It must be `https://`, or `http://` to a loopback address (`localhost`, `127.0.0.1`,
+    /// `[::1]`), unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// Replaces [`DEFAULT_TIMEOUT`].
+    /// Replaces [`DEFAULT_TIMEOUT`], the time each attempt may take.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.defaults.timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces [`DEFAULT_MAX_RETRIES`]; `0` turns retries off.
+    ///
+    /// A request is retried when the answer says so{% if let Some(h) = should_retry_header %} (`{{ h }}: true`; `false` forbids it){% endif %},
+    /// and otherwise after a connection error or timeout with no answer, `409`, `429` with code
+    /// `lock_timeout`, or `5xx`; never after another `4xx`. Waits start at 0.5 s and double up to
+    /// 5 s, less a random part of up to half.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.defaults.max_retries = Some(retries);
+        self
+    }
+{%- if let Some(h) = account_header %}
+
+    /// Sends `{{ h }}` on every request, so calls act on that connected account unless a call's
+    /// [`RequestOptions`] names another.
+    pub fn {{ account_method }}(mut self, account: impl Into<String>) -> Self {
+        self.defaults.{{ account_method }} = Some(account.into());
+        self
+    }
+{%- endif %}
+
+    /// Allows a plain `http://` base URL to a host other than this machine. The secret key then
+    /// crosses the network unencrypted: only for a trusted proxy on a private network.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -221,16 +460,31 @@ impl ClientBuilder {
                 return Err(InvalidArgument::new("base_url", reason).into());
             }
         }
-        if self.timeout.is_zero() {
+        if !self.allow_insecure_http && !is_safe_base(&base_url) {
+            let reason = format!(
+                "{base_url:?} would send the secret key unencrypted: use https://, a loopback address, or ClientBuilder::allow_insecure_http"
+            );
+            return Err(InvalidArgument::new("base_url", reason).into());
+        }
+        if self.defaults.timeout.is_some_and(|t| t.is_zero()) {
             return Err(InvalidArgument::new("timeout", "must be longer than zero").into());
         }
+        {%- if let Some(_) = account_header %}
+        if let Some(account) = &self.defaults.{{ account_method }} {
+            header_value("{{ account_method }}", account, None)?;
+        }
+        {%- endif %}
 
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .timeout(self.timeout)
-            .build()
-            .map_err(TransportError::from_reqwest)?;
-        Ok(Client { inner: Arc::new(Inner { http, base_url, base_url_overridden, authorization, timeout: self.timeout }) })
+        let http = reqwest::Client::builder().user_agent(USER_AGENT).build().map_err(TransportError::from_reqwest)?;
+        let inner = Inner {
+            http,
+            base_url,
+            base_url_overridden,
+            authorization,
+            defaults: self.defaults,
+            allow_insecure_http: self.allow_insecure_http,
+        };
+        Ok(Client { inner: Arc::new(inner), options: RequestOptions::new(), recorder: None })
     }
 }
 
@@ -238,7 +492,8 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
+            .field("defaults", &self.defaults)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("secret_key", &"[redacted]")
             .finish()
     }

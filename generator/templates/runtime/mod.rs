@@ -17,6 +17,7 @@ mod list;
 {%- if uses_multipart %}
 mod multipart;
 {%- endif %}
+mod options;
 {%- if uses_path %}
 mod path;
 {%- endif %}
@@ -24,7 +25,11 @@ mod path;
 {%- if uses_clearable %}
 pub use clearable::Clearable;
 {%- endif %}
-pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+{%- if idempotency %}
+pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
+{%- endif %}
+pub use options::{RequestOptions, ResponseMeta};
 {%- if uses_body %}
 pub(crate) use client::Body;
 {%- endif %}
@@ -53,7 +58,7 @@ pub use multipart::UploadFile;
 {%- if uses_path %}
 pub(crate) use path::path_segment;
 {%- endif %}
-pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).

@@ -1,7 +1,6 @@
 {{ header }}
 use std::fmt;
 
-use reqwest::multipart::{Form, Part};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -43,29 +42,63 @@ impl fmt::Debug for UploadFile {
     }
 }
 
+/// A `multipart/form-data` body, encoded once so that every attempt of a call sends the same
+/// bytes (a retry must repeat the request exactly, boundary included).
+#[derive(Clone)]
+pub(crate) struct Multipart {
+    pub(crate) content_type: String,
+    pub(crate) body: bytes::Bytes,
+}
+
 /// A `multipart/form-data` body: `params`' fields as text parts named the way form fields are
 /// (`a[b]`, `a[0]`), then one part per file that is set.
-pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, Option<&UploadFile>)]) -> Result<Form> {
+pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, Option<&UploadFile>)]) -> Result<Multipart> {
     let value = serde_json::to_value(params).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
-    let mut pairs = Vec::new();
+    let mut texts = Vec::new();
     if let Value::Object(fields) = &value {
         for (key, v) in fields {
-            flatten(&mut pairs, key.clone(), v);
+            flatten(&mut texts, key.clone(), v);
         }
     }
-    let mut form = Form::new();
-    for (name, text) in pairs {
-        form = form.text(name, text);
+    let boundary = format!("--------------------------{}", super::options::uuid_v4().replace('-', ""));
+    let mut body = Vec::new();
+    let start = |body: &mut Vec<u8>, name: &str| {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(name)).as_bytes());
+    };
+    for (name, text) in &texts {
+        start(&mut body, name);
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(text.as_bytes());
+        body.extend_from_slice(b"\r\n");
     }
     for (name, file) in files {
         let Some(file) = file else { continue };
-        let mut part = Part::bytes(file.bytes.clone()).file_name(file.file_name.clone());
+        start(&mut body, name);
+        body.extend_from_slice(format!("; filename=\"{}\"", quoted(&file.file_name)).as_bytes());
         if let Some(content_type) = &file.content_type {
-            part = part
-                .mime_str(content_type)
-                .map_err(|_| InvalidArgument::new(name, format!("content type {content_type:?} is not a MIME type")))?;
+            if !is_mime_type(content_type) {
+                return Err(InvalidArgument::new(name, format!("content type {content_type:?} is not a MIME type")).into());
+            }
+            body.extend_from_slice(format!("\r\nContent-Type: {content_type}").as_bytes());
         }
-        form = form.part(name.to_string(), part);
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(&file.bytes);
+        body.extend_from_slice(b"\r\n");
     }
-    Ok(form)
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok(Multipart { content_type: format!("multipart/form-data; boundary={boundary}"), body: body.into() })
+}
+
+/// A name inside a quoted header parameter: quotes and line breaks percent-encoded, as browsers
+/// do, so no value can end the header early.
+fn quoted(name: &str) -> String {
+    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// `type/subtype`, optionally with `; parameters`, in visible ASCII.
+fn is_mime_type(text: &str) -> bool {
+    let essence = text.split(';').next().unwrap_or("").trim();
+    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let visible = text.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
+    matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub)) && visible
 }

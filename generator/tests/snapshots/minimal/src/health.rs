@@ -13,6 +13,7 @@ pub async fn retrieve(client: &crate::Client) -> crate::Result<RetrieveResponse>
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/health",
         path: "/health",
         query: None,
         body: None,

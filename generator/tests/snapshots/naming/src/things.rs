@@ -91,6 +91,7 @@ pub async fn patch_things(client: &crate::Client) -> crate::Result<bool> {
     let request = crate::runtime::Request {
         method: reqwest::Method::PATCH,
         server: None,
+        template: "/v1/things",
         path: "/v1/things",
         query: None,
         body: Some(crate::runtime::Body::Form(String::new())),
@@ -110,6 +111,7 @@ pub async fn update_thing(
     let request = crate::runtime::Request {
         method: reqwest::Method::POST,
         server: None,
+        template: "/v1/things/{id}",
         path: &format!("/v1/things/{id}"),
         query: None,
         body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),

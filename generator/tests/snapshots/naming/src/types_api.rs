@@ -9,6 +9,7 @@ pub async fn retrieve(
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/types/{type}",
         path: &format!("/v1/types/{type_}"),
         query: None,
         body: None,

@@ -93,6 +93,7 @@ pub async fn create(
     let request = crate::runtime::Request {
         method: reqwest::Method::POST,
         server: None,
+        template: "/v1/pets",
         path: "/v1/pets",
         query: None,
         body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
@@ -108,6 +109,7 @@ pub async fn delete(
     let request = crate::runtime::Request {
         method: reqwest::Method::DELETE,
         server: None,
+        template: "/v1/pets/{pet}",
         path: &format!("/v1/pets/{pet}"),
         query: None,
         body: None,
@@ -129,6 +131,7 @@ pub async fn list(
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/pets",
         path: "/v1/pets",
         query: query.finish(),
         body: None,
@@ -164,6 +167,7 @@ pub async fn retrieve(
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/pets/{pet}",
         path: &format!("/v1/pets/{pet}"),
         query: None,
         body: None,
@@ -184,6 +188,7 @@ pub async fn search(
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/pets/search",
         path: "/v1/pets/search",
         query: query.finish(),
         body: None,
@@ -220,6 +225,7 @@ pub async fn update(
     let request = crate::runtime::Request {
         method: reqwest::Method::POST,
         server: None,
+        template: "/v1/pets/{pet}",
         path: &format!("/v1/pets/{pet}"),
         query: None,
         body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),

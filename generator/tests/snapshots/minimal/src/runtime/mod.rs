@@ -4,9 +4,11 @@
 mod client;
 mod error;
 mod expandable;
-pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+mod options;
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Request;
-pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).

@@ -36,6 +36,26 @@ impl Error {
             Error::Transport(_) | Error::InvalidArgument(_) => None,
         }
     }
+
+    /// Whether sending the same request again might succeed. The client has already retried
+    /// such errors as often as its `max_retries` allows; this says whether more would help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.is_retryable(),
+            Error::Transport(e) => e.is_retryable(),
+            Error::Decode(_) | Error::InvalidArgument(_) => false,
+        }
+    }
+
+    /// How many attempts were made before this error was returned (`0` when none was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api(e) => e.attempts,
+            Error::Transport(e) => e.attempts,
+            Error::Decode(e) => e.attempts,
+            Error::InvalidArgument(_) => 0,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -70,6 +90,32 @@ impl From<TransportError> for Error {
     }
 }
 
+/// What kind of failure an [`ApiError`] reports, from its HTTP status and the error's `type`, the
+/// way the API's official libraries classify them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400 or 404: the request was malformed or named something that does not exist.
+    InvalidRequest,
+    /// An `idempotency_error`: the idempotency key was reused with different parameters, or
+    /// its first request is still running.
+    Idempotency,
+    /// 401: the secret key is wrong, revoked or missing.
+    Authentication,
+    /// 402: a card was declined or could not be charged; see [`ApiError::decline_code`].
+    Card,
+    /// 403: the key may not do this.
+    Permission,
+    /// 409: the request conflicts with another one (often a concurrent update).
+    Conflict,
+    /// 429: too many requests, or a lock on the object timed out (`lock_timeout`).
+    RateLimit,
+    /// 5xx: the API failed; the request may or may not have taken effect.
+    Server,
+    /// Any other status.
+    Other,
+}
+
 /// An error status from the API, with the error object it sent.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -82,6 +128,22 @@ pub struct ApiError {
     pub body: ApiErrorBody,
     /// The human-readable message from the body (`error.message` or `message`), if any.
     pub message: Option<String>,
+    kind: ApiErrorKind,
+    details: Details,
+    should_retry: Option<bool>,
+    attempts: u32,
+}
+
+/// The fields of an error object that callers branch on, read from the JSON so they are there
+/// even when the body as a whole does not match the documented type.
+#[derive(Debug, Default)]
+struct Details {
+    error_type: Option<String>,
+    code: Option<String>,
+    decline_code: Option<String>,
+    param: Option<String>,
+    doc_url: Option<String>,
+    request_log_url: Option<String>,
 }
 
 /// The body of an error response.
@@ -90,21 +152,70 @@ pub struct ApiError {
 pub enum ApiErrorBody {
     /// The documented error object.
     Typed(Box<crate::types::ErrorBody>),
-    /// The body as sent (lossily decoded as UTF-8), when it did not decode as the error object.
+    /// The body as sent (lossily decoded as UTF-8, at most [`ApiErrorBody::MAX_RAW`] bytes), when
+    /// it did not decode as the error object.
     Raw(String),
 }
 
+impl ApiErrorBody {
+    /// How much of an undecodable body is kept; the rest is cut at a character boundary and
+    /// replaced by `…`.
+    pub const MAX_RAW: usize = 16 * 1024;
+}
+
 impl ApiError {
-    pub(crate) fn from_response(status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+    /// Builds the error for an answer with an error status. `secret` is scrubbed from every text
+    /// kept, in case a server echoes the key back.
+    pub(crate) fn from_response(
+        status: u16,
+        request_id: Option<String>,
+        should_retry: Option<bool>,
+        body: &[u8],
+        secret: &str,
+    ) -> Self {
+        let scrub = |s: &str| if secret.is_empty() { s.to_owned() } else { s.replace(secret, "[redacted]") };
         let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-        let message = json.as_ref().and_then(|v| {
-            v.pointer("/error/message").or_else(|| v.pointer("/message")).and_then(|m| m.as_str()).map(str::to_owned)
-        });
-        let body = match serde_json::from_slice(body) {
-            Ok(typed) => ApiErrorBody::Typed(Box::new(typed)),
-            Err(_) => ApiErrorBody::Raw(String::from_utf8_lossy(body).into_owned()),
+        // Stripe-style `{"error": {...}}`, or the fields at the top level.
+        let field = |name: &str| {
+            json.as_ref().and_then(|v| {
+                v.get("error")
+                    .and_then(|e| e.get(name))
+                    .or_else(|| v.get(name))
+                    .and_then(serde_json::Value::as_str)
+                    .map(scrub)
+            })
         };
-        ApiError { status, request_id, body, message }
+        let message = field("message");
+        let details = Details {
+            error_type: field("type"),
+            code: field("code"),
+            decline_code: field("decline_code"),
+            param: field("param"),
+            doc_url: field("doc_url"),
+            request_log_url: field("request_log_url"),
+        };
+        let kind = match (status, details.error_type.as_deref()) {
+            (400 | 404 | 409, Some("idempotency_error")) => ApiErrorKind::Idempotency,
+            (400 | 404, _) => ApiErrorKind::InvalidRequest,
+            (401, _) => ApiErrorKind::Authentication,
+            (402, _) => ApiErrorKind::Card,
+            (403, _) => ApiErrorKind::Permission,
+            (409, _) => ApiErrorKind::Conflict,
+            (429, _) => ApiErrorKind::RateLimit,
+            (500..=599, _) => ApiErrorKind::Server,
+            _ => ApiErrorKind::Other,
+        };
+        let text = String::from_utf8_lossy(body);
+        let body = match serde_json::from_slice(body) {
+            Ok(typed) if secret.is_empty() || !text.contains(secret) => ApiErrorBody::Typed(Box::new(typed)),
+            _ => ApiErrorBody::Raw(truncate(&scrub(&text), ApiErrorBody::MAX_RAW)),
+        };
+        ApiError { status, request_id, body, message, kind, details, should_retry, attempts: 1 }
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 
     /// The decoded error object, if the body had the documented shape.
@@ -114,6 +225,72 @@ impl ApiError {
             ApiErrorBody::Raw(_) => None,
         }
     }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ApiErrorKind {
+        self.kind
+    }
+
+    /// The error's `type`, e.g. `card_error` or `invalid_request_error`.
+    pub fn error_type(&self) -> Option<&str> {
+        self.details.error_type.as_deref()
+    }
+
+    /// The machine-readable `code`, e.g. `resource_missing` or `lock_timeout`.
+    pub fn code(&self) -> Option<&str> {
+        self.details.code.as_deref()
+    }
+
+    /// For card errors, why the card issuer declined, e.g. `insufficient_funds`.
+    pub fn decline_code(&self) -> Option<&str> {
+        self.details.decline_code.as_deref()
+    }
+
+    /// The request parameter the error is about, e.g. `amount`.
+    pub fn param(&self) -> Option<&str> {
+        self.details.param.as_deref()
+    }
+
+    /// A page that explains the `code`.
+    pub fn doc_url(&self) -> Option<&str> {
+        self.details.doc_url.as_deref()
+    }
+
+    /// The dashboard page for this request's log entry.
+    pub fn request_log_url(&self) -> Option<&str> {
+        self.details.request_log_url.as_deref()
+    }
+
+    /// The server's request id, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How many attempts were made, this answer's included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether the same request might succeed if sent again: the server's own say when it gave
+    /// one (`Should-Retry`), else `409`, `429` with code `lock_timeout`, and `5xx`.
+    pub fn is_retryable(&self) -> bool {
+        match self.should_retry {
+            Some(said) => said,
+            None => self.status == 409 || (self.status == 429 && self.code() == Some("lock_timeout")) || self.status >= 500,
+        }
+    }
+}
+
+/// Keeps at most `max` bytes of `text`, cut at a character boundary.
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
 }
 
 /// How much of an undecodable body a message shows.
@@ -132,8 +309,14 @@ impl fmt::Display for ApiError {
             }
             (None, _) => {}
         }
+        if let Some(code) = self.code() {
+            write!(f, " [{code}]")?;
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
         }
         Ok(())
     }
@@ -143,11 +326,17 @@ impl fmt::Display for ApiError {
 #[derive(Debug)]
 pub struct TransportError {
     source: reqwest::Error,
+    attempts: u32,
 }
 
 impl TransportError {
     pub(crate) fn from_reqwest(source: reqwest::Error) -> Self {
-        TransportError { source }
+        TransportError { source, attempts: 0 }
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 
     /// Whether the request ran out of time.
@@ -159,19 +348,51 @@ impl TransportError {
     pub fn is_connect(&self) -> bool {
         self.source.is_connect()
     }
+
+    /// Whether sending again might help: anything but a request that could not be built.
+    pub fn is_retryable(&self) -> bool {
+        !self.source.is_builder()
+    }
+
+    /// How many attempts were made, this one included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.source.is_timeout() {
+impl TransportError {
+    fn what(&self) -> &'static str {
+        if self.source.is_timeout() {
             "the request timed out"
         } else if self.source.is_connect() {
             "could not connect to the API"
         } else {
             "the request failed before an answer arrived"
-        };
+        }
+    }
+
+    /// For logs: what happened and its cause, without the URL (which holds ids).
+    pub(crate) fn summary(&self) -> String {
+        let mut text = self.what().to_owned();
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        text
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.what();
         // reqwest's own text names the URL and the cause (never headers, so never the key).
-        write!(f, "{what}: {}", self.source)
+        write!(f, "{what}: {}", self.source)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
     }
 }
 
@@ -187,6 +408,8 @@ pub struct DecodeError {
     pub path: String,
     /// What was wrong there.
     pub message: String,
+    /// How many attempts were made, this answer's included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for DecodeError {

@@ -7,6 +7,7 @@ pub async fn list_all_labels(
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/things/labels",
         path: "/v1/things/labels",
         query: None,
         body: None,
@@ -22,6 +23,7 @@ pub async fn list_thing_labels(
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/things/{id}/labels",
         path: &format!("/v1/things/{id}/labels"),
         query: None,
         body: None,

@@ -15,6 +15,7 @@ pub async fn adopt(
     let request = crate::runtime::Request {
         method: reqwest::Method::POST,
         server: None,
+        template: "/v1/owners/{owner}/pets/{pet}/adopt",
         path: &format!("/v1/owners/{owner}/pets/{pet}/adopt"),
         query: None,
         body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),

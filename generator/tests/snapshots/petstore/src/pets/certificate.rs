@@ -6,6 +6,7 @@ pub async fn retrieve(client: &crate::Client, pet: &str) -> crate::Result<Vec<u8
     let request = crate::runtime::Request {
         method: reqwest::Method::GET,
         server: None,
+        template: "/v1/pets/{pet}/certificate",
         path: &format!("/v1/pets/{pet}/certificate"),
         query: None,
         body: None,

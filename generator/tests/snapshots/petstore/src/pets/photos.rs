@@ -23,6 +23,7 @@ pub async fn create(
     let request = crate::runtime::Request {
         method: reqwest::Method::POST,
         server: Some("https://files.pets.example.test"),
+        template: "/v1/pets/{pet}/photos",
         path: &format!("/v1/pets/{pet}/photos"),
         query: None,
         body: Some(

@@ -8,9 +8,12 @@ mod expandable;
 mod form;
 mod list;
 mod multipart;
+mod options;
 mod path;
 pub use clearable::Clearable;
-pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
+pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
 pub(crate) use form::form_encode;
@@ -21,7 +24,7 @@ pub(crate) use list::paginate;
 pub(crate) use multipart::multipart;
 pub use multipart::UploadFile;
 pub(crate) use path::path_segment;
-pub use error::{ApiError, ApiErrorBody, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).

@@ -16,6 +16,11 @@ pub(crate) fn path_segment(param: &str, value: &str, max_length: Option<usize>) 
     if value == "." || value == ".." {
         return Err(InvalidArgument::new(param, format!("must not be `{value}`, which would change the request path")).into());
     }
+    // Percent-encoding would carry them safely, but no real id has them: a CR/LF or NUL here
+    // is an injection attempt or a bug, and the caller should hear about it.
+    if let Some(bad) = value.chars().find(|c| c.is_control()) {
+        return Err(InvalidArgument::new(param, format!("contains the control character {bad:?}")).into());
+    }
     if let Some(max) = max_length {
         let len = value.chars().count();
         if len > max {
@@ -35,7 +40,7 @@ mod tests {
         assert_eq!(enc("vs_123").as_deref(), Ok("vs_123"));
         assert_eq!(enc("a/b?c#d%e f").as_deref(), Ok("a%2Fb%3Fc%23d%25e%20f"));
         assert_eq!(enc("é~-._").as_deref(), Ok("%C3%A9~-._"));
-        for bad in ["", ".", ".."] {
+        for bad in ["", ".", "..", "a\r\nb", "a\nSet-Cookie: x", "nul\0", "\u{7f}", "\u{85}"] {
             assert!(enc(bad).unwrap_err().contains("no request was sent"), "{bad:?}");
         }
         assert!(path_segment("id", "abcdef", Some(5)).is_err());

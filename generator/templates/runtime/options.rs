@@ -1,0 +1,208 @@
+{{ header }}
+use std::fmt;
+use std::time::Duration;
+
+{%- if idempotency_header.is_some() || account_header.is_some() %}
+use super::error::{InvalidArgument, Result};
+{%- endif %}
+
+/// Settings for the calls made through one view of a [`Client`](super::Client): anything left
+/// unset falls back to the client's default. See [`Client::with_options`](super::Client::with_options).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+{%- if let Some(_) = idempotency_header %}
+    pub(crate) idempotency_key: Option<String>,
+{%- endif %}
+{%- if let Some(_) = account_header %}
+    pub(crate) {{ account_method }}: Option<String>,
+{%- endif %}
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+}
+
+impl RequestOptions {
+    /// No overrides: every setting comes from the client.
+    pub fn new() -> Self {
+        Self::default()
+    }
+{%- if let Some(h) = idempotency_header %}
+
+    /// The `{{ h }}` to send instead of a random one: at most 255 visible ASCII characters.
+    ///
+    /// The API answers a repeated key with the first answer, so a key names one operation:
+    /// use these options for one call, and reuse the key only to retry that same call.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+{%- endif %}
+{%- if let Some(h) = account_header %}
+
+    /// Sends `{{ h }}`, so the call acts on that connected account.
+    pub fn {{ account_method }}(mut self, account: impl Into<String>) -> Self {
+        self.{{ account_method }} = Some(account.into());
+        self
+    }
+{%- endif %}
+
+    /// How long each attempt may take, from connecting to the last byte of the answer.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt is retried; `0` sends each request once.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Settings in `self` win; the rest come from `base`.
+    pub(crate) fn or(&self, base: &RequestOptions) -> RequestOptions {
+        RequestOptions {
+{%- if let Some(_) = idempotency_header %}
+            idempotency_key: self.idempotency_key.clone().or_else(|| base.idempotency_key.clone()),
+{%- endif %}
+{%- if let Some(_) = account_header %}
+            {{ account_method }}: self.{{ account_method }}.clone().or_else(|| base.{{ account_method }}.clone()),
+{%- endif %}
+            timeout: self.timeout.or(base.timeout),
+            max_retries: self.max_retries.or(base.max_retries),
+        }
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("RequestOptions");
+{%- if let Some(_) = idempotency_header %}
+        s.field("idempotency_key", &self.idempotency_key);
+{%- endif %}
+{%- if let Some(_) = account_header %}
+        s.field("{{ account_method }}", &self.{{ account_method }});
+{%- endif %}
+        s.field("timeout", &self.timeout).field("max_retries", &self.max_retries).finish()
+    }
+}
+
+/// What the API said about a successful call besides its body; see
+/// [`Client::recording`](super::Client::recording).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    /// The HTTP status.
+    pub status: u16,
+    /// The server's request id, if it sent one; quote it to support.
+    pub request_id: Option<String>,
+{%- if let Some(h) = idempotency_header %}
+    /// The `{{ h }}` the request carried, if any.
+    pub idempotency_key: Option<String>,
+{%- endif %}
+    /// How many attempts the call took (1 when it was not retried).
+    pub attempts: u32,
+}
+
+{%- if idempotency_header.is_some() || account_header.is_some() %}
+
+/// Checks a value the caller gave for a request header: visible ASCII only, so no CR/LF can
+/// split the header and nothing needs escaping.
+pub(crate) fn header_value(param: &str, value: &str, max_length: Option<usize>) -> Result<reqwest::header::HeaderValue> {
+    if value.is_empty() {
+        return Err(InvalidArgument::new(param, "must not be empty").into());
+    }
+    if let Some(max) = max_length {
+        if value.len() > max {
+            return Err(InvalidArgument::new(param, format!("is {} characters long; at most {max} are allowed", value.len())).into());
+        }
+    }
+    if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(InvalidArgument::new(param, format!("contains {bad:?}; only visible ASCII characters can be sent in a header")).into());
+    }
+    reqwest::header::HeaderValue::from_str(value).map_err(|_| InvalidArgument::new(param, "is not a valid header value").into())
+}
+{%- endif %}
+{%- if idempotency_header.is_some() || uses_multipart %}
+
+/// A random (version 4) UUID, e.g. `0f8a4c2e-7d1b-4e5f-9a3c-2b6d8e1f0a7c`.
+pub(crate) fn uuid_v4() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+{%- endif %}
+
+/// The wait before retry number `retry` (1-based): 0.5 s doubling per retry, capped at 5 s, then
+/// scaled by a random factor in [0.5, 1] so that clients that failed together do not retry
+/// together, but never below 0.5 s.
+pub(crate) fn retry_delay(retry: u32) -> Duration {
+    const INITIAL: Duration = Duration::from_millis(500);
+    const MAX: Duration = Duration::from_secs(5);
+    let doubled = INITIAL.saturating_mul(1u32 << retry.saturating_sub(1).min(16));
+    let capped = doubled.min(MAX);
+    let unit = f64::from(u32::from_le_bytes(random_bytes::<4>())) / f64::from(u32::MAX);
+    capped.mul_f64(0.5 + unit / 2.0).max(INITIAL)
+}
+
+/// Bytes from the operating system's generator. If it fails (it does not on supported
+/// platforms), the clock stands in: keys stay unique enough and jitter stays jitter.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (nanos >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(151);
+        }
+    }
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_double_from_half_a_second_up_to_five() {
+        for _ in 0..200 {
+            let d: Vec<Duration> = (1..=6).map(retry_delay).collect();
+            let ms: Vec<u128> = d.iter().map(Duration::as_millis).collect();
+            assert!((500..=500).contains(&ms[0]), "{ms:?}");
+            assert!((500..=1000).contains(&ms[1]), "{ms:?}");
+            assert!((1000..=2000).contains(&ms[2]), "{ms:?}");
+            assert!((2000..=4000).contains(&ms[3]), "{ms:?}");
+            assert!((2500..=5000).contains(&ms[4]), "{ms:?}");
+            assert!((2500..=5000).contains(&ms[5]), "{ms:?}");
+        }
+        assert!(retry_delay(u32::MAX) <= Duration::from_secs(5));
+    }
+{%- if let Some(_) = idempotency_header %}
+
+    #[test]
+    fn idempotency_keys_are_random_v4_uuids() {
+        let a = uuid_v4();
+        let b = uuid_v4();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        let parts: Vec<&str> = a.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert!(parts[2].starts_with('4'), "{a}");
+        assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'), "{a}");
+        assert!(a.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    }
+{%- endif %}
+
+{%- if idempotency_header.is_some() || account_header.is_some() %}
+
+    #[test]
+    fn header_values_must_be_visible_ascii() {
+        assert!(header_value("k", "abc-123_x", Some(255)).is_ok());
+        for bad in ["", "a\r\nb", "a\nb", "tab\there", "space here", "é", "\u{7f}"] {
+            let e = header_value("k", bad, Some(255)).unwrap_err().to_string();
+            assert!(e.contains("no request was sent"), "{bad:?}: {e}");
+        }
+        assert!(header_value("k", &"x".repeat(255), Some(255)).is_ok());
+        assert!(header_value("k", &"x".repeat(256), Some(255)).is_err());
+    }
+{%- endif %}
+}
