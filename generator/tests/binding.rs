@@ -23,10 +23,13 @@ fn session_json(id: &str) -> String {
     v.to_string()
 }
 
+/// A client that sends each request once: these tests look at single exchanges; retries are
+/// tested in `faults.rs`.
 fn client(server: &TestServer) -> Client {
     Client::builder(KEY)
         .base_url(server.base_url())
         .timeout(Duration::from_secs(10))
+        .max_retries(0)
         .build()
         .unwrap()
 }
@@ -242,6 +245,7 @@ async fn a_slow_answer_times_out() {
     let client = Client::builder(KEY)
         .base_url(server.base_url())
         .timeout(Duration::from_millis(200))
+        .max_retries(0)
         .build()
         .unwrap();
     let err = verification_sessions::redact(&client, "vs_1", &RedactParams::default())

@@ -85,7 +85,11 @@ async fn auto_paging_follows_starting_after_across_pages() {
 async fn auto_paging_stops_at_the_first_error() {
     let server = TestServer::start(vec![
         Reply::json(200, &page(&["p1"], true)),
-        Reply::json(500, r#"{"error":{"type":"api_error","message":"boom"}}"#),
+        // Not retryable, so the stream's second page fails at once.
+        Reply::json(
+            400,
+            r#"{"error":{"type":"invalid_request_error","message":"boom"}}"#,
+        ),
     ])
     .await;
     let items: Vec<Result<Pet, Error>> =
@@ -94,7 +98,7 @@ async fn auto_paging_stops_at_the_first_error() {
             .await;
     assert_eq!(items.len(), 2);
     assert!(items[0].is_ok());
-    assert_eq!(items[1].as_ref().unwrap_err().status(), Some(500));
+    assert_eq!(items[1].as_ref().unwrap_err().status(), Some(400));
     assert_eq!(server.requests().len(), 2, "no request after the error");
 }
 
@@ -270,4 +274,52 @@ async fn raw_request_reaches_endpoints_without_a_function() {
     let reqs = server.requests();
     assert_eq!(reqs[0].body_str(), "amount=2");
     assert_eq!(reqs[1].target, "/v1/pets?limit=1");
+}
+
+#[tokio::test]
+async fn a_retried_upload_sends_the_same_bytes_and_key() {
+    let server = TestServer::start(vec![
+        Reply::json(500, r#"{"error":{"type":"api_error","message":"x"}}"#),
+        Reply::json(200, &pet("p1").to_string()),
+    ])
+    .await;
+    let params = photos::CreateParams {
+        file: Some(UploadFile::new("a\"b\r\n.png", b"bytes".to_vec()).content_type("image/png")),
+        caption: Some("Rex".into()),
+        tags: None,
+    };
+    photos::create(&client(&server), "p1", &params)
+        .await
+        .unwrap();
+    let [first, second] = server.requests().try_into().unwrap();
+    assert_eq!(first.body, second.body, "boundary included");
+    assert_eq!(first.header("content-type"), second.header("content-type"));
+    assert_eq!(
+        first.header("idempotency-key"),
+        second.header("idempotency-key")
+    );
+    let body = first.body_str();
+    assert!(
+        body.contains("filename=\"a%22b%0D%0A.png\"\r\n"),
+        "a name cannot break the part's header: {body}"
+    );
+    let boundary = first
+        .header("content-type")
+        .unwrap()
+        .split("boundary=")
+        .nth(1)
+        .unwrap();
+    assert!(body.ends_with(&format!("--{boundary}--\r\n")), "{body}");
+
+    let bad = photos::CreateParams {
+        file: Some(UploadFile::new("x", b"1".to_vec()).content_type("image/png\r\nX: y")),
+        ..Default::default()
+    };
+    let err = photos::create(&client(&server), "p1", &bad)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument(a) if a.param == "file"),
+        "{err:?}"
+    );
 }

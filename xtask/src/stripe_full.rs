@@ -227,6 +227,7 @@ fn write_redact_check(options: &Options, root: &Path) -> Result<(), String> {
     };
     for file in [
         "binding.rs",
+        "faults.rs",
         "samples.rs",
         "support/mod.rs",
         "support/server.rs",
@@ -258,6 +259,8 @@ stripe-api = { path = \"../stripe-api\" }
 serde = \"1\"
 serde_json = \"1\"
 tokio = { version = \"1\", features = [\"net\", \"io-util\", \"rt\", \"rt-multi-thread\", \"macros\", \"sync\", \"time\"] }
+tracing = \"0.1\"
+tracing-subscriber = { version = \"0.3\", default-features = false, features = [\"fmt\", \"std\"] }
 ";
     fs::write(tests.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     fs::write(

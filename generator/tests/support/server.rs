@@ -137,6 +137,8 @@ impl RecordedRequest {
 #[derive(Default)]
 struct State {
     replies: VecDeque<Reply>,
+    /// Used once `replies` run out, if set.
+    repeat: Option<Reply>,
     requests: Vec<RecordedRequest>,
     connections: usize,
 }
@@ -175,6 +177,13 @@ impl TestServer {
         TestServer { addr, state, task }
     }
 
+    /// Like [`TestServer::start`], but answers every request with `reply` (for load tests).
+    pub async fn start_repeating(reply: Reply) -> TestServer {
+        let server = TestServer::start(Vec::new()).await;
+        lock(&server.state).repeat = Some(reply);
+        server
+    }
+
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
@@ -183,6 +192,12 @@ impl TestServer {
     /// Snapshot of the requests recorded so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).requests.clone()
+    }
+
+    /// The requests recorded so far, which the server then forgets (so a long load test does
+    /// not grow the server's memory).
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        std::mem::take(&mut lock(&self.state).requests)
     }
 
     /// TCP connections accepted so far.
@@ -477,9 +492,8 @@ async fn serve_requests(conn: &mut Conn, index: usize, state: &Shared) -> io::Re
         let reply = {
             let mut s = lock(state);
             s.requests.push(recorded);
-            s.replies
-                .pop_front()
-                .unwrap_or_else(|| Reply::json(500, NO_REPLY_LEFT))
+            let next = s.replies.pop_front().or_else(|| s.repeat.clone());
+            next.unwrap_or_else(|| Reply::json(500, NO_REPLY_LEFT))
         };
 
         if let Some(d) = reply.delay {
