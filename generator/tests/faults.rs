@@ -76,7 +76,7 @@ fn same_key_on_every_attempt(requests: &[RecordedRequest], expected: Option<&str
 
 #[tokio::test]
 async fn a_reset_connection_is_retried_once_with_the_same_key() {
-    let server = TestServer::start(vec![Reply::close(), ok()]).await;
+    let server = TestServer::start(vec![Reply::reset(), ok()]).await;
     let client = builder(&server).build().unwrap().recording();
     let session = redact(&client).await.expect("the retry succeeds");
     assert_eq!(session.id, "vs_1NtestRedact0001", "the scripted body");
@@ -92,6 +92,15 @@ async fn a_reset_connection_is_retried_once_with_the_same_key() {
     assert_eq!((meta.status, meta.attempts), (200, 2));
     assert_eq!(meta.request_id.as_deref(), Some("req_ok"));
     assert_eq!(meta.idempotency_key.as_deref(), Some(key.as_str()));
+}
+
+#[tokio::test]
+async fn a_closed_connection_is_retried_the_same_way() {
+    let server = TestServer::start(vec![Reply::close(), ok()]).await;
+    redact(&builder(&server).build().unwrap()).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    same_key_on_every_attempt(&requests, None);
 }
 
 #[tokio::test]
@@ -142,6 +151,7 @@ async fn the_servers_should_retry_header_wins() {
         .await
         .unwrap_err();
     assert_eq!(server.requests().len(), 1, "`false` forbids the retry");
+    same_key_on_every_attempt(&server.requests(), None);
     assert_eq!(
         (err.status(), err.attempts(), err.is_retryable()),
         (Some(500), 1, false)
@@ -168,6 +178,7 @@ async fn a_400_is_not_retried_and_says_what_was_wrong() {
         panic!("{err:?}")
     };
     assert_eq!(api.kind(), ApiErrorKind::InvalidRequest);
+    same_key_on_every_attempt(&server.requests(), None);
     assert_eq!(api.error_type(), Some("invalid_request_error"));
     assert_eq!(api.code(), Some("resource_missing"));
     assert_eq!(api.param(), Some("session"));
@@ -227,6 +238,7 @@ async fn a_truncated_body_is_a_decode_error_and_not_retried() {
         1,
         "the API answered, so the call may have taken effect"
     );
+    same_key_on_every_attempt(&server.requests(), None);
     assert!(!err.is_retryable());
 }
 

@@ -33,6 +33,8 @@ pub enum ReplyAction {
     Respond,
     /// Close the connection without writing a single byte.
     CloseWithoutResponse,
+    /// Abort the connection with a TCP reset (RST) without writing a byte.
+    Reset,
     /// Send the head with the full `Content-Length` but only the first half of
     /// the body, then close.
     TruncateBody,
@@ -83,6 +85,15 @@ impl Reply {
             body: Vec::new(),
             delay: None,
             action: ReplyAction::CloseWithoutResponse,
+        }
+    }
+
+    /// Resets the connection (TCP RST, as a crashed peer or a middlebox
+    /// would) without responding.
+    pub fn reset() -> Reply {
+        Reply {
+            action: ReplyAction::Reset,
+            ..Reply::close()
         }
     }
 
@@ -507,6 +518,12 @@ async fn serve_requests(conn: &mut Conn, index: usize, state: &Shared) -> io::Re
 
         match reply.action {
             ReplyAction::CloseWithoutResponse => return Ok(()),
+            ReplyAction::Reset => {
+                // Linger zero makes the close an RST instead of a FIN.
+                #[allow(deprecated)]
+                let _ = conn.stream.set_linger(Some(Duration::ZERO));
+                return Ok(());
+            }
             ReplyAction::TruncateBody => {
                 let bytes = encode_response(&reply, is_head, false, reply.body.len() / 2);
                 conn.write_all(&bytes).await?;
