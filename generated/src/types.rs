@@ -3,7 +3,8 @@
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = Error;
 /// A postal address.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Address {
     /// City or town.
     #[serde(default)]
@@ -25,7 +26,8 @@ pub struct Address {
     pub state: Option<String>,
 }
 /// Details of an API error.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiErrors {
     /// Charge that failed (card errors only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,12 +121,14 @@ impl<'de> serde::Deserialize<'de> for ApiErrorsType {
     }
 }
 /// Body returned by the API when a request fails.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Error {
     pub error: ApiErrors,
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDataDocumentReportDateOfBirth {
     /// Day of the month (1-31).
     #[serde(default)]
@@ -137,7 +141,8 @@ pub struct GelatoDataDocumentReportDateOfBirth {
     pub year: Option<i64>,
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDataDocumentReportExpirationDate {
     /// Day of the month (1-31).
     #[serde(default)]
@@ -150,7 +155,8 @@ pub struct GelatoDataDocumentReportExpirationDate {
     pub year: Option<i64>,
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDataDocumentReportIssuedDate {
     /// Day of the month (1-31).
     #[serde(default)]
@@ -163,7 +169,8 @@ pub struct GelatoDataDocumentReportIssuedDate {
     pub year: Option<i64>,
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDataIdNumberReportDate {
     /// Day of the month (1-31).
     #[serde(default)]
@@ -176,7 +183,8 @@ pub struct GelatoDataIdNumberReportDate {
     pub year: Option<i64>,
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDataVerifiedOutputsDate {
     /// Day of the month (1-31).
     #[serde(default)]
@@ -189,7 +197,8 @@ pub struct GelatoDataVerifiedOutputsDate {
     pub year: Option<i64>,
 }
 /// Outcome of a document check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDocumentReport {
     /// Address read from the document.
     #[serde(default)]
@@ -228,7 +237,8 @@ pub struct GelatoDocumentReport {
     pub r#type: Option<GelatoDocumentReportType>,
 }
 /// Failure details of a document check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoDocumentReportError {
     /// Machine-readable failure reason.
     #[serde(default)]
@@ -390,7 +400,8 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
     }
 }
 /// Outcome of an ID number check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoIdNumberReport {
     /// Birth date tied to the ID number.
     #[serde(default)]
@@ -414,7 +425,8 @@ pub struct GelatoIdNumberReport {
     pub status: GelatoIdNumberReportStatus,
 }
 /// Failure details of an ID number check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoIdNumberReportError {
     /// Machine-readable failure reason.
     #[serde(default)]
@@ -580,7 +592,8 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportStatus {
     }
 }
 /// Document check settings recorded on a report.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoReportDocumentOptions {
     /// Document kinds accepted; any other kind fails the check with `document_type_not_allowed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -647,10 +660,12 @@ impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
     }
 }
 /// ID number check settings recorded on a report (none yet).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoReportIdNumberOptions {}
 /// Outcome of a selfie check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoSelfieReport {
     /// ID of the [File](https://stripe.com/docs/api/files) with the document image compared.
     #[serde(default)]
@@ -665,7 +680,8 @@ pub struct GelatoSelfieReport {
     pub status: GelatoSelfieReportStatus,
 }
 /// Failure details of a selfie check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoSelfieReportError {
     /// Machine-readable failure reason.
     #[serde(default)]
@@ -779,7 +795,8 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportStatus {
     }
 }
 /// Document check settings of a session.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoSessionDocumentOptions {
     /// Document kinds accepted; any other kind fails the check with `document_type_not_allowed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -846,10 +863,12 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionDocumentOptionsAllowedTypes {
     }
 }
 /// ID number check settings of a session (none yet).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoSessionIdNumberOptions {}
 /// The most recent error of a VerificationSession.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoSessionLastError {
     /// Machine-readable reason the verification or session failed.
     #[serde(default)]
@@ -963,7 +982,8 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionLastErrorCode {
     }
 }
 /// Check settings recorded on a report.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoVerificationReportOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<GelatoReportDocumentOptions>,
@@ -971,7 +991,8 @@ pub struct GelatoVerificationReportOptions {
     pub id_number: Option<GelatoReportIdNumberOptions>,
 }
 /// Check settings of a session.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoVerificationSessionOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<GelatoSessionDocumentOptions>,
@@ -979,7 +1000,8 @@ pub struct GelatoVerificationSessionOptions {
     pub id_number: Option<GelatoSessionIdNumberOptions>,
 }
 /// Data about the user that the checks confirmed.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GelatoVerifiedOutputs {
     /// Confirmed address.
     #[serde(default)]
@@ -1053,7 +1075,8 @@ impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputsIdNumberType {
     }
 }
 /// The record of one attempt to collect and check a user's identity data. Which checks ran depends on the session's `type` and `options`; each result sits under `document`, `id_number` or `selfie`. Images are referenced by [File](https://stripe.com/docs/api/files) IDs. Reports are produced through the [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct VerificationReport {
     /// When the object was created (Unix timestamp, seconds).
     pub created: crate::Timestamp,
@@ -1176,7 +1199,8 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
     }
 }
 /// Tracks the collection and checking of one user's identity: which [verification check](https://stripe.com/docs/identity/verification-checks) runs, where the session is in its [lifecycle](https://stripe.com/docs/identity/how-sessions-work), and, once checks pass, the verified data. See the [Verification Sessions guide](https://stripe.com/docs/identity/verification-sessions).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct VerificationSession {
     /// Short-lived, single-use secret for Stripe.js to [open the verification modal](https://stripe.com/docs/js/identity/modal); expires after 24 hours. Treat it as sensitive and pass it only to the user's browser (see [client secret](https://stripe.com/docs/identity/verification-sessions#client-secret)).
     #[serde(default)]
@@ -1260,7 +1284,8 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionObject {
     }
 }
 /// Redaction progress of a VerificationSession.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct VerificationSessionRedaction {
     /// Whether redaction of this object and related ones is done.
     pub status: VerificationSessionRedactionStatus,

@@ -258,7 +258,7 @@ publish = false
 path = \"src.rs\"
 
 [dev-dependencies]
-stripe-api = { path = \"../stripe-api\" }
+stripe-api = { path = \"../stripe-api\", features = [\"serialize\"] }
 serde = \"1\"
 serde_json = \"1\"
 tokio = { version = \"1\", features = [\"net\", \"io-util\", \"rt\", \"rt-multi-thread\", \"macros\", \"sync\", \"time\"] }
@@ -396,7 +396,7 @@ fn write_harness(
     )?;
     write(
         "fixtures/Cargo.toml",
-        "# Written by `cargo xtask stripe-full`.\n[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nstripe-full = { path = \"../stripe-full\" }\nserde = \"1\"\nserde_json = \"1\"\n",
+        "# Written by `cargo xtask stripe-full`.\n[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nstripe-full = { path = \"../stripe-full\", features = [\"serialize\"] }\nserde = \"1\"\nserde_json = \"1\"\n",
     )?;
     write(
         "fixtures/src/lib.rs",

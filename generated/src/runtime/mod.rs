@@ -4,6 +4,7 @@
 mod client;
 mod error;
 mod expandable;
+mod json_path;
 mod form;
 mod options;
 mod path;

@@ -110,6 +110,7 @@ struct RuntimeError<'a> {
 #[template(path = "runtime/form.rs", escape = "none")]
 struct RuntimeForm<'a> {
     header: &'a str,
+    uses_multipart: bool,
     uses_form_body: bool,
     uses_query: bool,
 }
@@ -144,6 +145,12 @@ struct RuntimePath<'a> {
 #[derive(Template)]
 #[template(path = "runtime/expandable.rs", escape = "none")]
 struct RuntimeExpandable<'a> {
+    header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/json_path.rs", escape = "none")]
+struct RuntimeJsonPath<'a> {
     header: &'a str,
 }
 
@@ -302,6 +309,7 @@ pub fn emit(
             render(
                 RuntimeForm {
                     header: &rs,
+                    uses_multipart,
                     uses_form_body,
                     uses_query,
                 }
@@ -383,6 +391,10 @@ pub fn emit(
     put(
         "src/runtime/expandable.rs",
         render(RuntimeExpandable { header: &rs }.render())?,
+    );
+    put(
+        "src/runtime/json_path.rs",
+        render(RuntimeJsonPath { header: &rs }.render())?,
     );
     Ok(files)
 }

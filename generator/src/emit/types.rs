@@ -69,9 +69,12 @@ fn emit_struct(
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
     let derives = match direction {
-        Direction::Response => {
-            quote!(#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)])
-        }
+        // Responses are only decoded unless the crate's `serialize` feature asks for more: their
+        // `Serialize` code is a measurable part of a large binding's build.
+        Direction::Response => quote! {
+            #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+            #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+        },
         Direction::Request => quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]),
     };
     let fields = fields
@@ -437,6 +440,8 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
             }
         }
     });
+    let serialize_cfg =
+        (*direction == Direction::Response).then(|| quote!(#[cfg(feature = "serialize")]));
     // Request unions are only ever sent, and their members only serialize.
     let deserialize = (*direction == Direction::Response).then(|| {
         quote! {
@@ -458,6 +463,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
             Unknown(serde_json::Value),
         }
 
+        #serialize_cfg
         impl serde::Serialize for #ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {

@@ -8,6 +8,7 @@ mod clearable;
 mod client;
 mod error;
 mod expandable;
+mod json_path;
 {%- if uses_form %}
 mod form;
 {%- endif %}

@@ -2,10 +2,8 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::error::{InvalidArgument, Result};
-use super::form::flatten;
 
 /// A file to upload: its name, its bytes and, optionally, its content type.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,13 +51,7 @@ pub(crate) struct Multipart {
 /// A `multipart/form-data` body: `params`' fields as text parts named the way form fields are
 /// (`a[b]`, `a[0]`), then one part per file that is set.
 pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, Option<&UploadFile>)]) -> Result<Multipart> {
-    let value = serde_json::to_value(params).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
-    let mut texts = Vec::new();
-    if let Value::Object(fields) = &value {
-        for (key, v) in fields {
-            flatten(&mut texts, key.clone(), v);
-        }
-    }
+    let texts = super::form::form_pairs(params)?;
     let boundary = format!("--------------------------{}", super::options::uuid_v4().replace('-', ""));
     let mut body = Vec::new();
     let start = |body: &mut Vec<u8>, name: &str| {

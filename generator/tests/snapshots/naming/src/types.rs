@@ -2,7 +2,8 @@
 //! The objects Naming edge cases sends and returns.
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = serde_json::Value;
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Card {
     pub id: String,
 }
@@ -12,7 +13,8 @@ impl crate::HasId for Card {
     }
 }
 /// Asks for the short name `Card` too, so both take their full key.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct IssuingCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::Expandable<Card>>,
@@ -20,7 +22,8 @@ pub struct IssuingCard {
     pub id: Option<String>,
 }
 /// A recursive type; direct self-reference must be boxed.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
@@ -31,7 +34,8 @@ pub struct Node {
     pub parent: Option<Box<Node>>,
 }
 /// A schema whose name clashes with the prelude.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OptionType {
     #[serde(rename = "3d_secure")]
     #[serde(default)]

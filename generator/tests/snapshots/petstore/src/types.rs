@@ -2,7 +2,8 @@
 //! The objects Pet Store sends and returns.
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = Error;
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Ball {
     pub diameter: f64,
     pub object: BallObject,
@@ -50,7 +51,8 @@ impl<'de> serde::Deserialize<'de> for BallObject {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DeletedPet {
     pub deleted: bool,
     pub id: String,
@@ -99,11 +101,13 @@ impl<'de> serde::Deserialize<'de> for DeletedPetObject {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Error {
     pub error: ErrorError,
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ErrorError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -156,7 +160,8 @@ impl<'de> serde::Deserialize<'de> for ErrorErrorType {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Owner {
     #[serde(default)]
     pub address: Option<OwnerAddress>,
@@ -168,7 +173,8 @@ impl crate::HasId for Owner {
         &self.id
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OwnerAddress {
     #[serde(default)]
     pub city: Option<String>,
@@ -217,7 +223,8 @@ impl<'de> serde::Deserialize<'de> for OwnerObject {
     }
 }
 /// A pet. Its `owner` is an id unless expanded.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Pet {
     /// Another pet, by id unless expanded; it may have been deleted since.
     #[serde(default)]
@@ -258,6 +265,7 @@ pub enum PetBestFriend {
     /// A shape this version of the binding does not know, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "serialize")]
 impl serde::Serialize for PetBestFriend {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -409,6 +417,7 @@ pub enum PetToy {
     /// A shape this version of the binding does not know, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "serialize")]
 impl serde::Serialize for PetToy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -446,7 +455,8 @@ impl<'de> serde::Deserialize<'de> for PetToy {
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Rope {
     pub length: i64,
     pub object: RopeObject,

@@ -146,9 +146,13 @@ impl Client {
                 attempts: answer.attempts,
             }))
         };
+        // Plain serde_json, compiled once per response type; the path of a failure is worked
+        // out afterwards from the error's position (see `json_path_at`) rather than tracked
+        // during every decode, which would double the decoding code of thousands of types.
         let mut de = serde_json::Deserializer::from_slice(&answer.body);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(e.path().to_string(), e.into_inner()))?;
-        de.end().map_err(|e| decode_error(".".to_owned(), e))?;
+        let value = T::deserialize(&mut de)
+            .and_then(|value| de.end().map(|()| value))
+            .map_err(|e| decode_error(super::json_path::json_path_at(&answer.body, e.line(), e.column()), e))?;
         Ok(value)
     }
 

@@ -3,7 +3,6 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde::{Serialize, Serializer};
 
 /// A field the API sends as an id, or as the whole object when the request asked to `expand` it.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,8 +44,9 @@ impl<T> Expandable<T> {
     }
 }
 
-impl<T: Serialize> Serialize for Expandable<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+// Not behind the `serialize` feature: requests send id-or-object values too.
+impl<T: serde::Serialize> serde::Serialize for Expandable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Expandable::Id(id) => serializer.serialize_str(id),
             Expandable::Object(object) => object.serialize(serializer),

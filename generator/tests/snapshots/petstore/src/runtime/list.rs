@@ -3,13 +3,14 @@ use std::collections::VecDeque;
 use std::future::Future;
 
 use futures_util::Stream;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::error::Result;
 
 /// One page of a list. Ask for the next with the last item's id as `starting_after`, or use
 /// the operation's `…_auto_paging` function to walk every page.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct List<T> {
     /// Always `list`.
     pub object: String,
@@ -23,7 +24,8 @@ pub struct List<T> {
 
 /// One page of search results. The next page is asked for with `page = next_page`, or walk
 /// them all with the operation's `…_auto_paging` function.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SearchList<T> {
     /// Always `search_result`.
     pub object: String,

@@ -5,6 +5,7 @@ mod clearable;
 mod client;
 mod error;
 mod expandable;
+mod json_path;
 mod form;
 mod list;
 mod multipart;

@@ -1,0 +1,134 @@
+{{ header }}
+//! Where in a JSON document a decoding error happened, as a path like `data[3].customer`.
+
+/// The path of the value being read at serde_json's error position (1-based `line`, 1-based
+/// byte `column`; `0` means the end of the input). Keys are joined with `.`, array indexes
+/// written `[i]`; `.` is the document itself. For a missing field, which serde_json reports
+/// when the object closes, the path names that object and the message names the field.
+pub(crate) fn json_path_at(body: &[u8], line: usize, column: usize) -> String {
+    let offset = byte_offset(body, line, column);
+    // One entry per open object or array: the current key or index.
+    enum Frame {
+        Object { key: Option<String>, after_colon: bool },
+        Array { index: usize },
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < offset.min(body.len()) {
+        match body[i] {
+            b'{' => stack.push(Frame::Object { key: None, after_colon: false }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { after_colon, .. }) = stack.last_mut() {
+                    *after_colon = true;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { key, after_colon }) => {
+                    *key = None;
+                    *after_colon = false;
+                }
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object { key, after_colon: false }) = stack.last_mut() {
+                    let raw = &body[start..i.min(body.len())];
+                    *key = Some(unescape(raw));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None, .. } => break,
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() {
+        ".".to_owned()
+    } else {
+        path
+    }
+}
+
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return body.len();
+    }
+    let mut start = 0;
+    for _ in 1..line {
+        match body[start..].iter().position(|&b| b == b'\n') {
+            Some(n) => start += n + 1,
+            None => return body.len(),
+        }
+    }
+    (start + column).min(body.len())
+}
+
+/// A key as written, with JSON escapes resolved (keys are nearly always plain ASCII).
+fn unescape(raw: &[u8]) -> String {
+    let quoted = [b"\"".as_slice(), raw, b"\""].concat();
+    serde_json::from_slice::<String>(&quoted).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_path_at;
+
+    /// The path serde_json's own error for decoding `json` as `T` points at.
+    fn path_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        let e = serde_json::from_str::<T>(json).unwrap_err();
+        json_path_at(json.as_bytes(), e.line(), e.column())
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        status: String,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        id: String,
+        redaction: Option<Inner>,
+        data: Vec<Inner>,
+    }
+
+    #[test]
+    fn paths_name_the_failing_value() {
+        let ok_inner = r#"{"status": "x"}"#;
+        assert_eq!(path_of::<Outer>(r#"{"id": "a", "redaction": {"status": 5}, "data": []}"#), "redaction.status");
+        assert_eq!(path_of::<Outer>(r#"{"id": 7, "redaction": null, "data": []}"#), "id");
+        let json = [r#"{"id": "a", "redaction": null, "data": ["#, ok_inner, ", ", ok_inner, r#", { "status": false }]}"#].concat();
+        assert_eq!(path_of::<Outer>(&json), "data[2].status");
+        let pretty = "{\n  \"id\": \"a\",\n  \"data\": [\n    {\"status\": \"ok\"},\n    {\"status\": [1]}\n  ]\n}";
+        assert_eq!(path_of::<Outer>(pretty), "data[1].status");
+        assert_eq!(path_of::<Outer>(r#"{"i\u0064": 1, "redaction": null, "data": []}"#), "id", "escaped keys");
+        assert_eq!(path_of::<Outer>(r#"{"id": "a\"b,{[", "redaction": {"status": 1}, "data": []}"#), "redaction.status");
+        // A missing field is reported once its object has closed: the path names that object.
+        assert_eq!(path_of::<Outer>(r#"{"redaction": null, "data": []}"#), ".");
+        assert_eq!(path_of::<Outer>(r#"{"id": "a", "redaction": {}, "data": []}"#), "redaction");
+        assert_eq!(path_of::<Outer>(r#"{"id": "a", "data": [{"status": "x"}, {}]}"#), "data[1]");
+        assert_eq!(path_of::<Outer>("[1]"), "[0]", "a struct sent as an array");
+        assert_eq!(path_of::<Outer>(r#"{"id": "a""#), "id", "cut short: where it stopped");
+    }
+}
