@@ -174,7 +174,8 @@ impl ApiError {
         secret: &str,
     ) -> Self {
         let scrub = |s: &str| if secret.is_empty() { s.to_owned() } else { s.replace(secret, "[redacted]") };
-        let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let utf8 = std::str::from_utf8(body).ok();
+        let json: Option<serde_json::Value> = utf8.and_then(|t| super::json::decode_str(t).ok());
         // Stripe-style `{"error": {...}}`, or the fields at the top level.
         let field = |name: &str| {
             json.as_ref().and_then(|v| {
@@ -206,8 +207,8 @@ impl ApiError {
             _ => ApiErrorKind::Other,
         };
         let text = String::from_utf8_lossy(body);
-        let body = match serde_json::from_slice(body) {
-            Ok(typed) if secret.is_empty() || !text.contains(secret) => ApiErrorBody::Typed(Box::new(typed)),
+        let body = match utf8.map(super::json::decode_str) {
+            Some(Ok(typed)) if secret.is_empty() || !text.contains(secret) => ApiErrorBody::Typed(Box::new(typed)),
             _ => ApiErrorBody::Raw(truncate(&scrub(&text), ApiErrorBody::MAX_RAW)),
         };
         ApiError { status, request_id, body, message, kind, details, should_retry, attempts: 1 }

@@ -4,7 +4,7 @@
 mod client;
 mod error;
 mod expandable;
-mod json_path;
+mod json;
 mod form;
 mod options;
 mod path;

@@ -58,6 +58,7 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    uses_unions: bool,
     idempotency: bool,
     uses_list: bool,
     uses_search: bool,
@@ -149,9 +150,10 @@ struct RuntimeExpandable<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "runtime/json_path.rs", escape = "none")]
-struct RuntimeJsonPath<'a> {
+#[template(path = "runtime/json.rs", escape = "none")]
+struct RuntimeJson<'a> {
     header: &'a str,
+    uses_unions: bool,
 }
 
 pub fn emit(
@@ -213,6 +215,10 @@ pub fn emit(
     let uses_form = uses_query || uses_form_body || uses_multipart;
     let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
     let idempotency = config.client.idempotency_header.is_some();
+    // Response unions decode through the runtime's JSON helpers.
+    let uses_unions = api.types.iter().any(|t| {
+        matches!(t, crate::model::TypeDef::Union(u) if u.direction == crate::model::Direction::Response)
+    });
     let account_method = config.account_method().unwrap_or_default();
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
@@ -288,6 +294,7 @@ pub fn emit(
         render(
             RuntimeMod {
                 header: &rs,
+                uses_unions,
                 idempotency,
                 uses_list,
                 uses_search,
@@ -393,8 +400,14 @@ pub fn emit(
         render(RuntimeExpandable { header: &rs }.render())?,
     );
     put(
-        "src/runtime/json_path.rs",
-        render(RuntimeJsonPath { header: &rs }.render())?,
+        "src/runtime/json.rs",
+        render(
+            RuntimeJson {
+                header: &rs,
+                uses_unions,
+            }
+            .render(),
+        )?,
     );
     Ok(files)
 }

@@ -399,28 +399,27 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
             // Dispatch on `object` (and `deleted`), so a decoding error inside the right member
             // is reported as such instead of as "no member matched".
             let arms = tags.iter().zip(&idents).map(|((tag, deleted), v)| {
-                quote!((Some(#tag), #deleted) => serde_json::from_value(value).map(Self::#v).map_err(serde::de::Error::custom),)
+                quote!((Some(#tag), #deleted) => crate::runtime::decode_member(text).map(Self::#v).map_err(serde::de::Error::custom),)
             });
             quote! {
-                let tag = value.get("object").and_then(serde_json::Value::as_str).map(str::to_owned);
-                let deleted = value.get("deleted").and_then(serde_json::Value::as_bool).unwrap_or(false);
+                let (tag, deleted) = crate::runtime::union_tag(text);
                 match (tag.as_deref(), deleted) {
                     #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => crate::runtime::decode_member(text).map(Self::Unknown).map_err(serde::de::Error::custom),
                 }
             }
         }
         None => {
             let tries = idents.iter().map(|v| {
                 quote! {
-                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                    if let Ok(v) = crate::runtime::decode_member(text) {
                         return Ok(Self::#v(v));
                     }
                 }
             });
             quote! {
                 #(#tries)*
-                Ok(Self::Unknown(value))
+                crate::runtime::decode_member(text).map(Self::Unknown).map_err(serde::de::Error::custom)
             }
         }
     };
@@ -447,7 +446,11 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         quote! {
             impl<'de> serde::Deserialize<'de> for #ty {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = serde_json::Value::deserialize(deserializer)?;
+                    // The member's own text, decoded once the tag says which member it is. Raw
+                    // text rather than a `serde_json::Value`, which would compile a second
+                    // decoder for every member type.
+                    let raw = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+                    let text = raw.get();
                     #decode
                 }
             }

@@ -1,8 +1,5 @@
 {{ header }}
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 
 /// A field the API sends as an id, or as the whole object when the request asked to `expand` it.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,32 +51,17 @@ impl<T: serde::Serialize> serde::Serialize for Expandable<T> {
     }
 }
 
-// Hand-written rather than `#[serde(untagged)]`, so an error inside an expanded object keeps
-// its exact JSON path instead of "data did not match any variant".
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Expandable<T> {
+// An id is a JSON string; anything else is the object. Decoded from the value's own text
+// (like union members) so that an expanded union, which needs its raw text, decodes too, and
+// each object type's decoder is compiled once.
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct IdOrObject<T>(PhantomData<T>);
-
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for IdOrObject<T> {
-            type Value = Expandable<T>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an id string or an object")
-            }
-
-            fn visit_str<E: de::Error>(self, id: &str) -> std::result::Result<Self::Value, E> {
-                Ok(Expandable::Id(id.to_owned()))
-            }
-
-            fn visit_string<E: de::Error>(self, id: String) -> std::result::Result<Self::Value, E> {
-                Ok(Expandable::Id(id))
-            }
-
-            fn visit_map<M: MapAccess<'de>>(self, map: M) -> std::result::Result<Self::Value, M::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|o| Expandable::Object(Box::new(o)))
-            }
+        let raw = <Box<serde_json::value::RawValue> as Deserialize>::deserialize(deserializer)?;
+        let text = raw.get();
+        if text.starts_with('"') {
+            super::json::decode_member(text).map(Expandable::Id).map_err(de::Error::custom)
+        } else {
+            super::json::decode_member(text).map(|o| Expandable::Object(Box::new(o))).map_err(de::Error::custom)
         }
-
-        deserializer.deserialize_any(IdOrObject(PhantomData))
     }
 }

@@ -8,7 +8,7 @@ mod clearable;
 mod client;
 mod error;
 mod expandable;
-mod json_path;
+mod json;
 {%- if uses_form %}
 mod form;
 {%- endif %}
@@ -35,6 +35,9 @@ pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 {%- endif %}
 pub(crate) use client::Request;
+{%- if uses_unions %}
+pub(crate) use json::{decode_member, union_tag};
+{%- endif %}
 {%- if uses_form %}
 {%- if uses_form_body %}
 pub(crate) use form::form_encode;

@@ -279,27 +279,27 @@ impl<'de> serde::Deserialize<'de> for PetBestFriend {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("object")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        let deleted = value
-            .get("deleted")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        let text = raw.get();
+        let (tag, deleted) = crate::runtime::union_tag(text);
         match (tag.as_deref(), deleted) {
             (Some("pet"), false) => {
-                serde_json::from_value(value)
+                crate::runtime::decode_member(text)
                     .map(Self::Variant1)
                     .map_err(serde::de::Error::custom)
             }
             (Some("pet"), true) => {
-                serde_json::from_value(value)
+                crate::runtime::decode_member(text)
                     .map(Self::DeletedPet)
                     .map_err(serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
         }
     }
 }
@@ -431,27 +431,27 @@ impl<'de> serde::Deserialize<'de> for PetToy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("object")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        let deleted = value
-            .get("deleted")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false);
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        let text = raw.get();
+        let (tag, deleted) = crate::runtime::union_tag(text);
         match (tag.as_deref(), deleted) {
             (Some("ball"), false) => {
-                serde_json::from_value(value)
+                crate::runtime::decode_member(text)
                     .map(Self::Ball)
                     .map_err(serde::de::Error::custom)
             }
             (Some("rope"), false) => {
-                serde_json::from_value(value)
+                crate::runtime::decode_member(text)
                     .map(Self::Rope)
                     .map_err(serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
         }
     }
 }

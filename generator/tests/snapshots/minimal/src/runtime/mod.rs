@@ -4,7 +4,7 @@
 mod client;
 mod error;
 mod expandable;
-mod json_path;
+mod json;
 mod options;
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use options::{RequestOptions, ResponseMeta};

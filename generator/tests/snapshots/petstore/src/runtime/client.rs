@@ -153,11 +153,9 @@ impl Client {
         // Plain serde_json, compiled once per response type; the path of a failure is worked
         // out afterwards from the error's position (see `json_path_at`) rather than tracked
         // during every decode, which would double the decoding code of thousands of types.
-        let mut de = serde_json::Deserializer::from_slice(&answer.body);
-        let value = T::deserialize(&mut de)
-            .and_then(|value| de.end().map(|()| value))
-            .map_err(|e| decode_error(super::json_path::json_path_at(&answer.body, e.line(), e.column()), e))?;
-        Ok(value)
+        let text = std::str::from_utf8(&answer.body)
+            .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
+        super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
     }
 
     /// Sends one request and returns a successful answer's body as it came (a PDF, say).
