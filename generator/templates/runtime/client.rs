@@ -197,6 +197,11 @@ impl Client {
             None => None,
         };
         {%- endif %}
+        {%- if idempotency_header.is_none() %}
+        // Without idempotency keys the API cannot tell a retry from a new request, so a request
+        // that may change something is retried only when it surely never arrived.
+        let repeatable = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
+        {%- endif %}
         // An operation may live on a server of its own (file uploads), unless the caller
         // pointed the whole client somewhere else (a mock, a proxy).
         let base = match server {
@@ -308,6 +313,11 @@ impl Client {
             if attempt > max_retries || !error.is_retryable() {
                 return Err(error);
             }
+            {%- if idempotency_header.is_none() %}
+            if !repeatable && !matches!(&error, Error::Transport(e) if e.is_connect()) {
+                return Err(error);
+            }
+            {%- endif %}
             let delay = retry_delay(attempt);
             tracing::info!(method = %method, path = template, attempt, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;

@@ -14,4 +14,3 @@ pub use runtime::{
     RequestOptions, ResponseMeta, Result, Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
 };
-pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;

@@ -164,6 +164,9 @@ impl Client {
         if timeout.is_zero() {
             return Err(InvalidArgument::new("timeout", "must be longer than zero").into());
         }
+        // Without idempotency keys the API cannot tell a retry from a new request, so a request
+        // that may change something is retried only when it surely never arrived.
+        let repeatable = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
         // An operation may live on a server of its own (file uploads), unless the caller
         // pointed the whole client somewhere else (a mock, a proxy).
         let base = match server {
@@ -241,6 +244,9 @@ impl Client {
                 tracing::debug!(method = %method, path = template, attempt, error = %e.summary(), "no answer");
             }
             if attempt > max_retries || !error.is_retryable() {
+                return Err(error);
+            }
+            if !repeatable && !matches!(&error, Error::Transport(e) if e.is_connect()) {
                 return Err(error);
             }
             let delay = retry_delay(attempt);

@@ -19,8 +19,6 @@ pub const API_VERSION: &str = "1";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 /// How many times a failed request is retried unless the client or the call says otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// The longest idempotency key the API accepts.
-pub const MAX_IDEMPOTENCY_KEY_LENGTH: usize = 255;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -29,8 +27,7 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// Cheap to clone: clones share one connection pool, so build one `Client` and pass it around
 /// (it is `Send + Sync`). Its `Debug` output never shows the secret key.
 ///
-/// Failed requests are retried (see [`ClientBuilder::max_retries`]), and every POST carries an
-/// `Idempotency-Key` so that a retried request takes effect at most once. Per-call settings go
+/// Failed requests are retried (see [`ClientBuilder::max_retries`]). Per-call settings go
 /// through [`Client::with_options`]; the request id of a successful answer through
 /// [`Client::recording`].
 #[derive(Clone)]
@@ -168,20 +165,13 @@ impl Client {
         if timeout.is_zero() {
             return Err(InvalidArgument::new("timeout", "must be longer than zero").into());
         }
-        // One key for every attempt of this call, so the API applies it at most once.
-        let idempotency_key = match (&options.idempotency_key, &method) {
-            (Some(key), _) => Some(key.clone()),
-            (None, &Method::POST) => Some(super::options::uuid_v4()),
-            (None, _) => None,
-        };
-        let idempotency_header = match &idempotency_key {
-            Some(key) => Some(header_value("idempotency_key", key, Some(MAX_IDEMPOTENCY_KEY_LENGTH))?),
-            None => None,
-        };
         let account_header = match &options.on_behalf_of {
             Some(account) => Some(header_value("on_behalf_of", account, None)?),
             None => None,
         };
+        // Without idempotency keys the API cannot tell a retry from a new request, so a request
+        // that may change something is retried only when it surely never arrived.
+        let repeatable = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
         // An operation may live on a server of its own (file uploads), unless the caller
         // pointed the whole client somewhere else (a mock, a proxy).
         let base = match server {
@@ -210,9 +200,6 @@ impl Client {
                 .timeout(timeout)
                 .header(AUTHORIZATION, self.inner.authorization.clone())
                 .header("Api-Version", API_VERSION);
-            if let Some(key) = &idempotency_header {
-                builder = builder.header("Idempotency-Key", key.clone());
-            }
             if let Some(account) = &account_header {
                 builder = builder.header("On-Behalf-Of", account.clone());
             }
@@ -257,7 +244,6 @@ impl Client {
                             *recorder.lock().unwrap_or_else(|e| e.into_inner()) = Some(ResponseMeta {
                                 status,
                                 request_id: request_id.clone(),
-                                idempotency_key: idempotency_key.clone(),
                                 attempts: attempt,
                             });
                         }
@@ -271,6 +257,9 @@ impl Client {
                 tracing::debug!(method = %method, path = template, attempt, error = %e.summary(), "no answer");
             }
             if attempt > max_retries || !error.is_retryable() {
+                return Err(error);
+            }
+            if !repeatable && !matches!(&error, Error::Transport(e) if e.is_connect()) {
                 return Err(error);
             }
             let delay = retry_delay(attempt);

@@ -9,7 +9,6 @@ mod form;
 mod options;
 mod path;
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
-pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
 pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;

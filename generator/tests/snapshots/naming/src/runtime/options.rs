@@ -7,7 +7,6 @@ use super::error::{InvalidArgument, Result};
 /// unset falls back to the client's default. See [`Client::with_options`](super::Client::with_options).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestOptions {
-    pub(crate) idempotency_key: Option<String>,
     pub(crate) on_behalf_of: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
@@ -17,15 +16,6 @@ impl RequestOptions {
     /// No overrides: every setting comes from the client.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// The `Idempotency-Key` to send instead of a random one: at most 255 visible ASCII characters.
-    ///
-    /// The API answers a repeated key with the first answer, so a key names one operation:
-    /// use these options for one call, and reuse the key only to retry that same call.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
     }
 
     /// Sends `On-Behalf-Of`, so the call acts on that connected account.
@@ -49,7 +39,6 @@ impl RequestOptions {
     /// Settings in `self` win; the rest come from `base`.
     pub(crate) fn or(&self, base: &RequestOptions) -> RequestOptions {
         RequestOptions {
-            idempotency_key: self.idempotency_key.clone().or_else(|| base.idempotency_key.clone()),
             on_behalf_of: self.on_behalf_of.clone().or_else(|| base.on_behalf_of.clone()),
             timeout: self.timeout.or(base.timeout),
             max_retries: self.max_retries.or(base.max_retries),
@@ -60,7 +49,6 @@ impl RequestOptions {
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("RequestOptions");
-        s.field("idempotency_key", &self.idempotency_key);
         s.field("on_behalf_of", &self.on_behalf_of);
         s.field("timeout", &self.timeout).field("max_retries", &self.max_retries).finish()
     }
@@ -75,8 +63,6 @@ pub struct ResponseMeta {
     pub status: u16,
     /// The server's request id, if it sent one; quote it to support.
     pub request_id: Option<String>,
-    /// The `Idempotency-Key` the request carried, if any.
-    pub idempotency_key: Option<String>,
     /// How many attempts the call took (1 when it was not retried).
     pub attempts: u32,
 }
@@ -96,15 +82,6 @@ pub(crate) fn header_value(param: &str, value: &str, max_length: Option<usize>) 
         return Err(InvalidArgument::new(param, format!("contains {bad:?}; only visible ASCII characters can be sent in a header")).into());
     }
     reqwest::header::HeaderValue::from_str(value).map_err(|_| InvalidArgument::new(param, "is not a valid header value").into())
-}
-
-/// A random (version 4) UUID, e.g. `0f8a4c2e-7d1b-4e5f-9a3c-2b6d8e1f0a7c`.
-pub(crate) fn uuid_v4() -> String {
-    let mut b = random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40; // version 4
-    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 /// The wait before retry number `retry` (1-based): 0.5 s doubling per retry, capped at 5 s, then
@@ -149,19 +126,6 @@ mod tests {
             assert!((2500..=5000).contains(&ms[5]), "{ms:?}");
         }
         assert!(retry_delay(u32::MAX) <= Duration::from_secs(5));
-    }
-
-    #[test]
-    fn idempotency_keys_are_random_v4_uuids() {
-        let a = uuid_v4();
-        let b = uuid_v4();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        let parts: Vec<&str> = a.split('-').collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
-        assert!(parts[2].starts_with('4'), "{a}");
-        assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'), "{a}");
-        assert!(a.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
     }
 
     #[test]
