@@ -141,61 +141,13 @@ pub struct GelatoDataDocumentReportDateOfBirth {
     pub year: Option<i64>,
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoDataDocumentReportExpirationDate {
-    /// Day of the month (1-31).
-    #[serde(default)]
-    pub day: Option<i64>,
-    /// Month of the year (1-12).
-    #[serde(default)]
-    pub month: Option<i64>,
-    /// Year, four digits.
-    #[serde(default)]
-    pub year: Option<i64>,
-}
+pub type GelatoDataDocumentReportExpirationDate = GelatoDataDocumentReportDateOfBirth;
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoDataDocumentReportIssuedDate {
-    /// Day of the month (1-31).
-    #[serde(default)]
-    pub day: Option<i64>,
-    /// Month of the year (1-12).
-    #[serde(default)]
-    pub month: Option<i64>,
-    /// Year, four digits.
-    #[serde(default)]
-    pub year: Option<i64>,
-}
+pub type GelatoDataDocumentReportIssuedDate = GelatoDataDocumentReportDateOfBirth;
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoDataIdNumberReportDate {
-    /// Day of the month (1-31).
-    #[serde(default)]
-    pub day: Option<i64>,
-    /// Month of the year (1-12).
-    #[serde(default)]
-    pub month: Option<i64>,
-    /// Year, four digits.
-    #[serde(default)]
-    pub year: Option<i64>,
-}
+pub type GelatoDataIdNumberReportDate = GelatoDataDocumentReportDateOfBirth;
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoDataVerifiedOutputsDate {
-    /// Day of the month (1-31).
-    #[serde(default)]
-    pub day: Option<i64>,
-    /// Month of the year (1-12).
-    #[serde(default)]
-    pub month: Option<i64>,
-    /// Year, four digits.
-    #[serde(default)]
-    pub year: Option<i64>,
-}
+pub type GelatoDataVerifiedOutputsDate = GelatoDataDocumentReportDateOfBirth;
 /// Outcome of a document check.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -544,53 +496,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
     }
 }
 /// Outcome of the `id_number` check.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GelatoIdNumberReportStatus {
-    /// `unverified`
-    Unverified,
-    /// `verified`
-    Verified,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl GelatoIdNumberReportStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GelatoIdNumberReportStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GelatoIdNumberReportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GelatoIdNumberReportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type GelatoIdNumberReportStatus = GelatoDocumentReportStatus;
 /// Document check settings recorded on a report.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -608,57 +514,7 @@ pub struct GelatoReportDocumentOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GelatoReportDocumentOptionsAllowedTypes {
-    /// `driving_license`
-    DrivingLicense,
-    /// `id_card`
-    IdCard,
-    /// `passport`
-    Passport,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl GelatoReportDocumentOptionsAllowedTypes {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DrivingLicense => "driving_license",
-            Self::IdCard => "id_card",
-            Self::Passport => "passport",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GelatoReportDocumentOptionsAllowedTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "driving_license" => Self::DrivingLicense,
-            "id_card" => Self::IdCard,
-            "passport" => Self::Passport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GelatoReportDocumentOptionsAllowedTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GelatoReportDocumentOptionsAllowedTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type GelatoReportDocumentOptionsAllowedTypes = GelatoDocumentReportType;
 /// ID number check settings recorded on a report (none yet).
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -747,125 +603,12 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportErrorCode {
     }
 }
 /// Outcome of the `selfie` check.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GelatoSelfieReportStatus {
-    /// `unverified`
-    Unverified,
-    /// `verified`
-    Verified,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl GelatoSelfieReportStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GelatoSelfieReportStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GelatoSelfieReportStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GelatoSelfieReportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GelatoSelfieReportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type GelatoSelfieReportStatus = GelatoDocumentReportStatus;
 /// Document check settings of a session.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoSessionDocumentOptions {
-    /// Document kinds accepted; any other kind fails the check with `document_type_not_allowed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_types: Option<Vec<GelatoSessionDocumentOptionsAllowedTypes>>,
-    /// Additionally gather an ID number and run an [ID number check](https://stripe.com/docs/identity/verification-checks?type=id-number) against the name and birth date on the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_id_number: Option<bool>,
-    /// Only accept document photos taken live with the device camera.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_live_capture: Option<bool>,
-    /// Also take a selfie and run a [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) against the document photo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_matching_selfie: Option<bool>,
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GelatoSessionDocumentOptionsAllowedTypes {
-    /// `driving_license`
-    DrivingLicense,
-    /// `id_card`
-    IdCard,
-    /// `passport`
-    Passport,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl GelatoSessionDocumentOptionsAllowedTypes {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DrivingLicense => "driving_license",
-            Self::IdCard => "id_card",
-            Self::Passport => "passport",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GelatoSessionDocumentOptionsAllowedTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "driving_license" => Self::DrivingLicense,
-            "id_card" => Self::IdCard,
-            "passport" => Self::Passport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GelatoSessionDocumentOptionsAllowedTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GelatoSessionDocumentOptionsAllowedTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GelatoSessionDocumentOptionsAllowedTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type GelatoSessionDocumentOptions = GelatoReportDocumentOptions;
+pub type GelatoSessionDocumentOptionsAllowedTypes = GelatoDocumentReportType;
 /// ID number check settings of a session (none yet).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoSessionIdNumberOptions {}
+pub type GelatoSessionIdNumberOptions = GelatoReportIdNumberOptions;
 /// The most recent error of a VerificationSession.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -991,14 +734,7 @@ pub struct GelatoVerificationReportOptions {
     pub id_number: Option<GelatoReportIdNumberOptions>,
 }
 /// Check settings of a session.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoVerificationSessionOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document: Option<GelatoSessionDocumentOptions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_number: Option<GelatoSessionIdNumberOptions>,
-}
+pub type GelatoVerificationSessionOptions = GelatoVerificationReportOptions;
 /// Data about the user that the checks confirmed.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -1023,57 +759,7 @@ pub struct GelatoVerifiedOutputs {
     pub last_name: Option<String>,
 }
 /// Kind of the confirmed ID number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GelatoVerifiedOutputsIdNumberType {
-    /// `br_cpf`
-    BrCpf,
-    /// `sg_nric`
-    SgNric,
-    /// `us_ssn`
-    UsSsn,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl GelatoVerifiedOutputsIdNumberType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BrCpf => "br_cpf",
-            Self::SgNric => "sg_nric",
-            Self::UsSsn => "us_ssn",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for GelatoVerifiedOutputsIdNumberType {
-    fn from(value: &str) -> Self {
-        match value {
-            "br_cpf" => Self::BrCpf,
-            "sg_nric" => Self::SgNric,
-            "us_ssn" => Self::UsSsn,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for GelatoVerifiedOutputsIdNumberType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for GelatoVerifiedOutputsIdNumberType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputsIdNumberType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type GelatoVerifiedOutputsIdNumberType = GelatoIdNumberReportIdNumberType;
 /// The record of one attempt to collect and check a user's identity data. Which checks ran depends on the session's `type` and `options`; each result sits under `document`, `id_number` or `selfie`. Images are referenced by [File](https://stripe.com/docs/api/files) IDs. Reports are produced through the [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -1395,50 +1081,4 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionStatus {
     }
 }
 /// Which [verification check](https://stripe.com/docs/identity/verification-checks) runs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VerificationSessionType {
-    /// `document`
-    Document,
-    /// `id_number`
-    IdNumber,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl VerificationSessionType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "document",
-            Self::IdNumber => "id_number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for VerificationSessionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "document" => Self::Document,
-            "id_number" => Self::IdNumber,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for VerificationSessionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for VerificationSessionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for VerificationSessionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type VerificationSessionType = VerificationReportType;

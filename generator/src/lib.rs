@@ -7,6 +7,7 @@
 //! returns the files in memory and the `xtask` writes them.
 
 pub mod config;
+mod dedupe;
 pub mod docs;
 mod emit;
 pub mod error;
@@ -48,11 +49,12 @@ pub fn generate(
 ) -> Result<Generated, SpecErrors> {
     config.check(config_file)?;
     check(spec, &config.operations, config_file)?;
-    let api = lower::lower(spec, config).map_err(|mut problems| {
+    let mut api = lower::lower(spec, config).map_err(|mut problems| {
         problems.sort();
         problems.dedup();
         SpecErrors(problems)
     })?;
+    dedupe::dedupe(&mut api);
     let files = emit::emit(&api, config, provenance).map_err(|bug| {
         SpecErrors(vec![SpecError {
             file: spec.file.clone(),

@@ -29,6 +29,16 @@ pub struct Api {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
 
+impl Api {
+    /// The type an alias stands for (aliases never name aliases), or `id` itself.
+    pub fn resolve(&self, id: TypeId) -> TypeId {
+        match &self.types[id.0] {
+            TypeDef::Alias(a) => a.target,
+            _ => id,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     Get,
@@ -105,6 +115,8 @@ pub enum TypeDef {
     Enum(EnumDef),
     /// `anyOf`/`oneOf` of several schemas.
     Union(UnionDef),
+    /// The same shape as another type, under this type's own name (see `dedupe.rs`).
+    Alias(AliasDef),
 }
 
 impl TypeDef {
@@ -113,6 +125,16 @@ impl TypeDef {
             TypeDef::Struct(s) => &s.name,
             TypeDef::Enum(e) => &e.name,
             TypeDef::Union(u) => &u.name,
+            TypeDef::Alias(a) => &a.name,
+        }
+    }
+
+    pub fn docs(&self) -> Option<&str> {
+        match self {
+            TypeDef::Struct(s) => s.docs.as_deref(),
+            TypeDef::Enum(e) => e.docs.as_deref(),
+            TypeDef::Union(u) => u.docs.as_deref(),
+            TypeDef::Alias(a) => a.docs.as_deref(),
         }
     }
 
@@ -121,6 +143,7 @@ impl TypeDef {
             TypeDef::Struct(s) => &s.home,
             TypeDef::Enum(e) => &e.home,
             TypeDef::Union(u) => &u.home,
+            TypeDef::Alias(a) => &a.home,
         }
     }
 }
@@ -193,6 +216,15 @@ pub struct UnionDef {
     pub docs: Option<String>,
     /// Variant names and what they hold, in the spec's order.
     pub variants: Vec<(String, TypeRef)>,
+}
+
+/// A name for a type that is the same as `target` in everything but name and docs.
+#[derive(Clone, Debug)]
+pub struct AliasDef {
+    pub name: Name,
+    pub home: Home,
+    pub docs: Option<String>,
+    pub target: TypeId,
 }
 
 /// How a value is typed, by reference into the arena for named types.

@@ -119,6 +119,6 @@ fn mentions(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
         || api.types.iter().any(|t| match t {
             TypeDef::Struct(s) => s.fields.iter().any(|f| walk(&f.ty, pred)),
             TypeDef::Union(u) => u.variants.iter().any(|(_, t)| walk(t, pred)),
-            TypeDef::Enum(_) => false,
+            TypeDef::Enum(_) | TypeDef::Alias(_) => false,
         })
 }

@@ -115,10 +115,10 @@ pub fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
         let TypeRef::Named(id) = item else {
             return None;
         };
-        let has_id = match &api.types[id.0] {
+        let has_id = match &api.types[api.resolve(*id).0] {
             TypeDef::Struct(s) => s.has_id,
             TypeDef::Union(_) => true,
-            TypeDef::Enum(_) => false,
+            TypeDef::Enum(_) | TypeDef::Alias(_) => false,
         };
         if !has_id {
             return None;

@@ -48,6 +48,15 @@ pub fn emit_types_in(api: &Api, home: &Home) -> TokenStream {
         }
         TypeDef::Enum(e) => emit_enum(e),
         TypeDef::Union(u) => emit_union(api, u, expandable.contains(&TypeId(i))),
+        TypeDef::Alias(a) => {
+            let ty = ident(&a.name.rust);
+            let docs = doc_attrs(a.docs.as_deref(), false);
+            let target = type_ref(api, &TypeRef::Named(a.target), &a.home);
+            quote! {
+                #docs
+                pub type #ty = #target;
+            }
+        }
     });
     quote!(#(#items)*)
 }
@@ -259,7 +268,7 @@ fn named(api: &Api, id: TypeId, from: &Home) -> TokenStream {
 /// `Expandable`, which already allocate), at any depth: these need a `Box`.
 fn recursive_fields(api: &Api) -> BTreeSet<(usize, usize)> {
     let direct = |ty: &TypeRef| match ty {
-        TypeRef::Named(id) => Some(id.0),
+        TypeRef::Named(id) => Some(api.resolve(*id).0),
         _ => None,
     };
     let edges: Vec<Vec<usize>> = api
@@ -267,7 +276,7 @@ fn recursive_fields(api: &Api) -> BTreeSet<(usize, usize)> {
         .iter()
         .map(|t| match t {
             TypeDef::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-            TypeDef::Enum(_) | TypeDef::Union(_) => Vec::new(),
+            TypeDef::Enum(_) | TypeDef::Union(_) | TypeDef::Alias(_) => Vec::new(),
         })
         .collect();
     let reaches = |from: usize, to: usize| {
@@ -299,6 +308,19 @@ fn recursive_fields(api: &Api) -> BTreeSet<(usize, usize)> {
 /// Types that implement `HasId`: those some field refers to as `Expandable<T>`, and the items
 /// of lists that are paged through by cursor.
 fn expandable_targets(api: &Api) -> BTreeSet<TypeId> {
+    let mut out = expandable_refs(api);
+    out = out.into_iter().map(|id| api.resolve(id)).collect();
+    // Only types that can answer `id()` qualify.
+    out.retain(|id| match &api.types[id.0] {
+        TypeDef::Struct(s) => s.has_id,
+        TypeDef::Union(_) => true,
+        TypeDef::Enum(_) | TypeDef::Alias(_) => false,
+    });
+    out
+}
+
+/// What fields and responses refer to as `Expandable<T>` or as list items, aliases as named.
+fn expandable_refs(api: &Api) -> BTreeSet<TypeId> {
     fn visit(ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
         match ty {
             TypeRef::Expandable(id) => {
@@ -322,18 +344,12 @@ fn expandable_targets(api: &Api) -> BTreeSet<TypeId> {
         match t {
             TypeDef::Struct(s) => s.fields.iter().for_each(|f| visit(&f.ty, &mut out)),
             TypeDef::Union(u) => u.variants.iter().for_each(|(_, t)| visit(t, &mut out)),
-            TypeDef::Enum(_) => {}
+            TypeDef::Enum(_) | TypeDef::Alias(_) => {}
         }
     }
     for op in &api.operations {
         visit(&op.response, &mut out);
     }
-    // Only types that can answer `id()` qualify.
-    out.retain(|id| match &api.types[id.0] {
-        TypeDef::Struct(s) => s.has_id,
-        TypeDef::Union(_) => true,
-        TypeDef::Enum(_) => false,
-    });
     out
 }
 
@@ -341,7 +357,7 @@ fn expandable_targets(api: &Api) -> BTreeSet<TypeId> {
 /// a required `object` field whose type is a one-value enum.
 fn tag_of(api: &Api, ty: &TypeRef) -> Option<(String, bool)> {
     let TypeRef::Named(id) = ty else { return None };
-    let TypeDef::Struct(s) = &api.types[id.0] else {
+    let TypeDef::Struct(s) = &api.types[api.resolve(*id).0] else {
         return None;
     };
     let object = s
@@ -351,7 +367,7 @@ fn tag_of(api: &Api, ty: &TypeRef) -> Option<(String, bool)> {
     let TypeRef::Named(tag) = &object.ty else {
         return None;
     };
-    let TypeDef::Enum(e) = &api.types[tag.0] else {
+    let TypeDef::Enum(e) = &api.types[api.resolve(*tag).0] else {
         return None;
     };
     let [only] = e.variants.as_slice() else {
@@ -376,7 +392,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
     let docs = doc_attrs(docs.as_deref(), false);
     let idents: Vec<_> = variants.iter().map(|(v, _)| ident(v)).collect();
     // Objects are boxed: they are large, and a union may contain itself through them.
-    let boxed = |t: &TypeRef| matches!(t, TypeRef::Named(id) if !matches!(api.types[id.0], TypeDef::Enum(_)));
+    let boxed = |t: &TypeRef| matches!(t, TypeRef::Named(id) if !matches!(api.types[api.resolve(*id).0], TypeDef::Enum(_)));
     let payloads: Vec<_> = variants
         .iter()
         .map(|(_, t)| {
@@ -425,7 +441,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
     };
     let id_impl = has_id.then(|| {
         let arms = idents.iter().zip(variants).map(|(v, (_, t))| match t {
-            TypeRef::Named(id) if matches!(&api.types[id.0], TypeDef::Struct(s) if s.has_id) => quote!(Self::#v(v) => &v.id,),
+            TypeRef::Named(id) if matches!(&api.types[api.resolve(*id).0], TypeDef::Struct(s) if s.has_id) => quote!(Self::#v(v) => &v.id,),
             _ => quote!(Self::#v(_) => "",),
         });
         quote! {

@@ -314,49 +314,7 @@ impl crate::HasId for PetBestFriend {
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PetObject {
-    /// `pet`
-    Pet,
-    /// A value this version of the binding does not know, kept as sent.
-    Unknown(String),
-}
-impl PetObject {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pet => "pet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl From<&str> for PetObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "pet" => Self::Pet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for PetObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PetObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PetObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+pub type PetObject = DeletedPetObject;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PetStatus {

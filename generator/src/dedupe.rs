@@ -1,0 +1,144 @@
+//! Types that are the same in everything but their name and docs are emitted once; the others
+//! become type aliases of it, so every name the spec gives still exists. Stripe repeats the
+//! same inline shapes across operations (an address, a `created` range, a list of `expand`
+//! paths), and about half of the types of the whole spec are such copies: each would cost its
+//! derives and its decoder in the build.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::model::{AliasDef, Api, Home, TypeDef, TypeId, TypeRef};
+
+pub fn dedupe(api: &mut Api) {
+    let n = api.types.len();
+    // Operations' parameter structs stay themselves: their functions and docs name them.
+    let mut pinned = vec![false; n];
+    for op in &api.operations {
+        if let Some(id) = op.params {
+            pinned[id.0] = true;
+        }
+    }
+
+    // Partition refinement: start from each type's own shape with every reference alike, then
+    // tell references apart by the class of what they name, until no class splits further.
+    let mut class = vec![0usize; n];
+    let mut count = 0;
+    loop {
+        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+        let next: Vec<usize> = (0..n)
+            .map(|i| {
+                let key = if pinned[i] {
+                    format!("pinned {i}")
+                } else {
+                    shape(&api.types[i], &class)
+                };
+                let fresh = ids.len();
+                *ids.entry(key).or_insert(fresh)
+            })
+            .collect();
+        class = next;
+        if ids.len() == count {
+            break;
+        }
+        count = ids.len();
+    }
+
+    // Each class keeps one type: a shared one (`crate::types`) if it has one, else the first.
+    let mut keeper: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, &c) in class.iter().enumerate() {
+        let entry = keeper.entry(c).or_insert(i);
+        let shared = |j: usize| *api.types[j].home() == Home::Shared;
+        if shared(i) && !shared(*entry) {
+            *entry = i;
+        }
+    }
+    let keep: Vec<TypeId> = (0..n).map(|i| TypeId(keeper[&class[i]])).collect();
+    if keep.iter().enumerate().all(|(i, k)| k.0 == i) {
+        return;
+    }
+
+    // References keep naming the alias, so a field still reads `issued_date: IssuedDate`; the
+    // emitter looks through aliases where it needs the definition.
+    for (i, target) in keep.iter().enumerate() {
+        if target.0 != i {
+            let def = &api.types[i];
+            let alias = AliasDef {
+                name: def.name().clone(),
+                home: def.home().clone(),
+                docs: def.docs().map(str::to_owned),
+                target: *target,
+            };
+            api.types[i] = TypeDef::Alias(alias);
+        }
+    }
+}
+
+/// Everything about a type that its generated code depends on, except its own name, home and
+/// docs, with references written as the class of what they name.
+fn shape(def: &TypeDef, class: &[usize]) -> String {
+    let mut out = String::new();
+    match def {
+        TypeDef::Struct(s) => {
+            let _ = write!(out, "struct {:?} {}", s.direction, s.has_id);
+            for f in &s.fields {
+                let _ = write!(
+                    out,
+                    "|{} {} {} {} {:?} ",
+                    f.name.api, f.name.rust, f.required, f.nullable, f.wire
+                );
+                ty_shape(&mut out, &f.ty, class);
+            }
+        }
+        TypeDef::Enum(e) => {
+            out.push_str("enum");
+            for v in &e.variants {
+                let _ = write!(out, "|{} {}", v.api, v.rust);
+            }
+        }
+        TypeDef::Union(u) => {
+            let _ = write!(out, "union {:?}", u.direction);
+            for (name, ty) in &u.variants {
+                let _ = write!(out, "|{name} ");
+                ty_shape(&mut out, ty, class);
+            }
+        }
+        // Aliases only appear after deduplication.
+        TypeDef::Alias(a) => {
+            let _ = write!(out, "alias {}", class[a.target.0]);
+        }
+    }
+    out
+}
+
+fn ty_shape(out: &mut String, ty: &TypeRef, class: &[usize]) {
+    let _ = match ty {
+        TypeRef::Named(id) => write!(out, "N{}", class[id.0]),
+        TypeRef::Expandable(id) => write!(out, "X{}", class[id.0]),
+        TypeRef::Array(inner) => {
+            out.push_str("A(");
+            ty_shape(out, inner, class);
+            write!(out, ")")
+        }
+        TypeRef::Map(inner) => {
+            out.push_str("M(");
+            ty_shape(out, inner, class);
+            write!(out, ")")
+        }
+        TypeRef::Clearable(inner) => {
+            out.push_str("C(");
+            ty_shape(out, inner, class);
+            write!(out, ")")
+        }
+        TypeRef::List(inner) => {
+            out.push_str("L(");
+            ty_shape(out, inner, class);
+            write!(out, ")")
+        }
+        TypeRef::SearchList(inner) => {
+            out.push_str("S(");
+            ty_shape(out, inner, class);
+            write!(out, ")")
+        }
+        other => write!(out, "{other:?}"),
+    };
+}
