@@ -59,6 +59,7 @@ struct LibRs<'a> {
 struct RuntimeMod<'a> {
     header: &'a str,
     uses_unions: bool,
+    uses_union_tags: bool,
     idempotency: bool,
     uses_list: bool,
     uses_search: bool,
@@ -153,7 +154,7 @@ struct RuntimeExpandable<'a> {
 #[template(path = "runtime/json.rs", escape = "none")]
 struct RuntimeJson<'a> {
     header: &'a str,
-    uses_unions: bool,
+    uses_union_tags: bool,
 }
 
 pub fn emit(
@@ -215,10 +216,18 @@ pub fn emit(
     let uses_form = uses_query || uses_form_body || uses_multipart;
     let uses_path = api.operations.iter().any(|op| !op.path_params.is_empty());
     let idempotency = config.client.idempotency_header.is_some();
-    // Response unions decode through the runtime's JSON helpers.
-    let uses_unions = api.types.iter().any(|t| {
-        matches!(t, crate::model::TypeDef::Union(u) if u.direction == crate::model::Direction::Response)
-    });
+    // Response unions decode their members through the runtime's JSON helpers; those that
+    // dispatch on the members' `object` tags read the tag with one more.
+    let response_unions = || {
+        api.types.iter().filter_map(|t| match t {
+            crate::model::TypeDef::Union(u) if u.direction == crate::model::Direction::Response => {
+                Some(u)
+            }
+            _ => None,
+        })
+    };
+    let uses_unions = response_unions().next().is_some();
+    let uses_union_tags = response_unions().any(|u| super::types::union_tags(api, u).is_some());
     let account_method = config.account_method().unwrap_or_default();
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
@@ -295,6 +304,7 @@ pub fn emit(
             RuntimeMod {
                 header: &rs,
                 uses_unions,
+                uses_union_tags,
                 idempotency,
                 uses_list,
                 uses_search,
@@ -404,7 +414,7 @@ pub fn emit(
         render(
             RuntimeJson {
                 header: &rs,
-                uses_unions,
+                uses_union_tags,
             }
             .render(),
         )?,

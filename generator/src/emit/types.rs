@@ -380,6 +380,18 @@ fn tag_of(api: &Api, ty: &TypeRef) -> Option<(String, bool)> {
     Some((only.api.clone(), deleted))
 }
 
+/// The `object` tag (and `deleted` flag) of each member, when every member has one and no two
+/// share it: then decoding dispatches on the tag.
+pub fn union_tags(api: &Api, u: &UnionDef) -> Option<Vec<(String, bool)>> {
+    let tags: Vec<(String, bool)> = u
+        .variants
+        .iter()
+        .map(|(_, t)| tag_of(api, t))
+        .collect::<Option<_>>()?;
+    let set: BTreeSet<_> = tags.iter().collect();
+    (set.len() == tags.len()).then_some(tags)
+}
+
 fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
     let UnionDef {
         name,
@@ -405,12 +417,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         })
         .collect();
 
-    let tags: Option<Vec<(String, bool)>> = variants.iter().map(|(_, t)| tag_of(api, t)).collect();
-    let distinct = tags.as_ref().is_some_and(|tags| {
-        let set: BTreeSet<_> = tags.iter().collect();
-        set.len() == tags.len()
-    });
-    let decode = match tags.filter(|_| distinct) {
+    let decode = match union_tags(api, u) {
         Some(tags) => {
             // Dispatch on `object` (and `deleted`), so a decoding error inside the right member
             // is reported as such instead of as "no member matched".

@@ -20,7 +20,7 @@ pub(crate) fn decode_member<T: DeserializeOwned>(text: &str) -> Result<T, String
         path => format!("at `{path}` inside: {e}"),
     })
 }
-{%- if uses_unions %}
+{%- if uses_union_tags %}
 
 /// The `object` and `deleted` members of a union's JSON, which say which member it is.
 pub(crate) fn union_tag(text: &str) -> (Option<String>, bool) {

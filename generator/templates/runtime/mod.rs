@@ -36,7 +36,10 @@ pub(crate) use client::Body;
 {%- endif %}
 pub(crate) use client::Request;
 {%- if uses_unions %}
-pub(crate) use json::{decode_member, union_tag};
+pub(crate) use json::decode_member;
+{%- endif %}
+{%- if uses_union_tags %}
+pub(crate) use json::union_tag;
 {%- endif %}
 {%- if uses_form %}
 {%- if uses_form_body %}
