@@ -11,14 +11,6 @@ use crate::model::{AliasDef, Api, Home, TypeDef, TypeId, TypeRef};
 
 pub fn dedupe(api: &mut Api) {
     let n = api.types.len();
-    // Operations' parameter structs stay themselves: their functions and docs name them.
-    let mut pinned = vec![false; n];
-    for op in &api.operations {
-        if let Some(id) = op.params {
-            pinned[id.0] = true;
-        }
-    }
-
     // Partition refinement: start from each type's own shape with every reference alike, then
     // tell references apart by the class of what they name, until no class splits further.
     let mut class = vec![0usize; n];
@@ -27,11 +19,7 @@ pub fn dedupe(api: &mut Api) {
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
         let next: Vec<usize> = (0..n)
             .map(|i| {
-                let key = if pinned[i] {
-                    format!("pinned {i}")
-                } else {
-                    shape(&api.types[i], &class)
-                };
+                let key = shape(&api.types[i], &class);
                 let fresh = ids.len();
                 *ids.entry(key).or_insert(fresh)
             })

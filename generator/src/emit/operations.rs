@@ -125,7 +125,7 @@ pub fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
         }
     }
     let params_id = op.params?;
-    let TypeDef::Struct(params) = &api.types[params_id.0] else {
+    let TypeDef::Struct(params) = &api.types[api.resolve(params_id).0] else {
         return None;
     };
     let cursor = params
@@ -259,7 +259,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         quote!(&format!(#template))
     };
 
-    let fields: &[Field] = match params.map(|id| &api.types[id.0]) {
+    let fields: &[Field] = match params.map(|id| &api.types[api.resolve(id).0]) {
         Some(TypeDef::Struct(s)) => &s.fields,
         _ => &[],
     };
