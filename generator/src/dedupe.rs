@@ -99,34 +99,18 @@ fn shape(def: &TypeDef, class: &[usize]) -> String {
 }
 
 fn ty_shape(out: &mut String, ty: &TypeRef, class: &[usize]) {
-    let _ = match ty {
-        TypeRef::Named(id) => write!(out, "N{}", class[id.0]),
-        TypeRef::Expandable(id) => write!(out, "X{}", class[id.0]),
-        TypeRef::Array(inner) => {
-            out.push_str("A(");
-            ty_shape(out, inner, class);
-            write!(out, ")")
-        }
-        TypeRef::Map(inner) => {
-            out.push_str("M(");
-            ty_shape(out, inner, class);
-            write!(out, ")")
-        }
-        TypeRef::Clearable(inner) => {
-            out.push_str("C(");
-            ty_shape(out, inner, class);
-            write!(out, ")")
-        }
-        TypeRef::List(inner) => {
-            out.push_str("L(");
-            ty_shape(out, inner, class);
-            write!(out, ")")
-        }
-        TypeRef::SearchList(inner) => {
-            out.push_str("S(");
-            ty_shape(out, inner, class);
-            write!(out, ")")
-        }
-        other => write!(out, "{other:?}"),
+    let (wrapper, inner) = match ty {
+        TypeRef::Named(id) => return out.push_str(&format!("N{}", class[id.0])),
+        TypeRef::Expandable(id) => return out.push_str(&format!("X{}", class[id.0])),
+        TypeRef::Array(inner) => ("A", inner),
+        TypeRef::Map(inner) => ("M", inner),
+        TypeRef::Clearable(inner) => ("C", inner),
+        TypeRef::List(inner) => ("L", inner),
+        TypeRef::SearchList(inner) => ("S", inner),
+        other => return out.push_str(&format!("{other:?}")),
     };
+    out.push_str(wrapper);
+    out.push('(');
+    ty_shape(out, inner, class);
+    out.push(')');
 }
