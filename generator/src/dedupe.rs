@@ -114,3 +114,143 @@ fn ty_shape(out: &mut String, ty: &TypeRef, class: &[usize]) {
     ty_shape(out, inner, class);
     out.push(')');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Direction, EnumDef, Field, Name, StructDef, Wire};
+
+    fn name(s: &str) -> Name {
+        Name {
+            api: s.to_owned(),
+            rust: s.to_owned(),
+        }
+    }
+
+    fn module(m: &str) -> Home {
+        Home::Module(vec![m.to_owned()])
+    }
+
+    fn status(n: &str, home: Home, values: &[&str]) -> TypeDef {
+        TypeDef::Enum(EnumDef {
+            name: name(n),
+            home,
+            docs: Some(format!("{n}'s own docs")),
+            variants: values.iter().map(|v| name(v)).collect(),
+        })
+    }
+
+    fn object(n: &str, home: Home, fields: &[(&str, TypeRef)]) -> TypeDef {
+        TypeDef::Struct(StructDef {
+            name: name(n),
+            home,
+            direction: Direction::Request,
+            docs: None,
+            fields: fields
+                .iter()
+                .map(|(f, ty)| Field {
+                    name: name(f),
+                    docs: None,
+                    ty: ty.clone(),
+                    required: false,
+                    nullable: false,
+                    wire: Wire::Body,
+                })
+                .collect(),
+            has_id: false,
+        })
+    }
+
+    fn api(types: Vec<TypeDef>) -> Api {
+        Api {
+            title: "t".into(),
+            version: "1".into(),
+            base_url: "https://x".into(),
+            operations: Vec::new(),
+            types,
+            error_body: None,
+            components: Default::default(),
+        }
+    }
+
+    fn target(api: &Api, i: usize) -> Option<usize> {
+        match &api.types[i] {
+            TypeDef::Alias(a) => Some(a.target.0),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn same_shapes_become_aliases_of_one_type_and_keep_their_names() {
+        let mut api = api(vec![
+            status("AStatus", module("a"), &["on", "off"]),
+            status("BStatus", module("b"), &["on", "off"]),
+            status("Shared", Home::Shared, &["on", "off"]),
+            status("Other", module("a"), &["on", "off", "gone"]),
+            object(
+                "AThing",
+                module("a"),
+                &[("status", TypeRef::Named(TypeId(0)))],
+            ),
+            object(
+                "BThing",
+                module("b"),
+                &[("status", TypeRef::Named(TypeId(1)))],
+            ),
+            object(
+                "CThing",
+                module("b"),
+                &[("status", TypeRef::Named(TypeId(3)))],
+            ),
+        ]);
+        dedupe(&mut api);
+        // The shared one is kept even though it comes later.
+        assert_eq!(
+            [target(&api, 0), target(&api, 1), target(&api, 2)],
+            [Some(2), Some(2), None]
+        );
+        assert_eq!(target(&api, 3), None, "different variants");
+        // Structs that differ only in which (equal) enum they name are equal too; one that
+        // names a different enum is not.
+        assert_eq!(
+            [target(&api, 4), target(&api, 5), target(&api, 6)],
+            [None, Some(4), None]
+        );
+        // Aliases keep their name, home and docs; references still name them.
+        assert_eq!(api.types[1].name().rust, "BStatus");
+        assert_eq!(api.types[1].home(), &module("b"));
+        assert_eq!(api.types[1].docs(), Some("BStatus's own docs"));
+        assert_eq!(api.resolve(TypeId(1)), TypeId(2));
+        let TypeDef::Struct(b) = &api.types[4] else {
+            panic!()
+        };
+        assert_eq!(b.fields[0].ty, TypeRef::Named(TypeId(0)));
+    }
+
+    #[test]
+    fn recursive_types_merge_when_their_cycles_match() {
+        // A -> A and B -> B have the same shape; C -> A differs from both only by name too.
+        let mut api = api(vec![
+            object(
+                "A",
+                module("a"),
+                &[("next", TypeRef::Array(Box::new(TypeRef::Named(TypeId(0)))))],
+            ),
+            object(
+                "B",
+                module("b"),
+                &[("next", TypeRef::Array(Box::new(TypeRef::Named(TypeId(1)))))],
+            ),
+            object(
+                "C",
+                module("c"),
+                &[("next", TypeRef::Map(Box::new(TypeRef::Named(TypeId(0)))))],
+            ),
+        ]);
+        dedupe(&mut api);
+        assert_eq!(
+            [target(&api, 0), target(&api, 1), target(&api, 2)],
+            [None, Some(0), None]
+        );
+    }
+}
