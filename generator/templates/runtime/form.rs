@@ -1,11 +1,6 @@
 {{ header }}
-use serde::Serialize;
-{%- if uses_query %}
-use serde_json::Value;
-{%- endif %}
-{%- if uses_form_body || uses_multipart %}
 use serde::ser::{self, Error as _};
-{%- endif %}
+use serde::Serialize;
 
 use super::error::{InvalidArgument, Result};
 
@@ -21,18 +16,24 @@ pub(crate) fn form_encode<T: Serialize>(params: &T) -> Result<String> {
 
 /// Parameters as form pairs, in the order the struct declares them.
 pub(super) fn form_pairs<T: Serialize>(params: &T) -> Result<Vec<(String, String)>> {
-    let mut writer = FormWriter { pairs: Vec::new(), key: String::new() };
+    let mut writer = FormWriter { pairs: Vec::new(), key: String::new(), explode: false, depth: 0 };
     params.serialize(&mut writer).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
     Ok(writer.pairs)
 }
+{%- endif %}
 
-/// A serde serializer that writes form pairs directly. Going through `serde_json::Value`
-/// instead would compile a second encoder for every parameter type, which in a binding of
-/// thousands of types is a measurable part of the build.
+/// A serde serializer that writes form pairs directly, for bodies and query strings alike.
+/// Going through `serde_json::Value` instead would compile a second encoder for every
+/// parameter type, which in a binding of thousands of types is a measurable part of the build.
 struct FormWriter {
     pairs: Vec<(String, String)>,
     /// The key of the value being written, e.g. `metadata[order]`; empty at the top.
     key: String,
+    /// A `form`-style query parameter (`explode`): the value's own array items keep its name
+    /// (`a=v1&a=v2`) and its own members go by theirs (`gte=1`); deeper values nest as usual.
+    explode: bool,
+    /// How far below the value being written we are.
+    depth: usize,
 }
 
 type Done = std::result::Result<(), serde_json::Error>;
@@ -46,18 +47,30 @@ impl FormWriter {
         Ok(())
     }
 
-    /// Writes `value` under `key[segment]` (or `segment` at the top).
-    fn nested<T: ?Sized + Serialize>(&mut self, segment: &str, value: &T) -> Done {
+    /// Writes `value` under `key[segment]` (or `segment` at the top); `item` says whether
+    /// `segment` is an array index.
+    fn nested<T: ?Sized + Serialize>(&mut self, segment: &str, value: &T, item: bool) -> Done {
         let len = self.key.len();
-        if len == 0 {
+        let mut replaced = None;
+        if self.explode && self.depth == 0 {
+            // Items keep the parameter's name; members replace it.
+            if !item {
+                replaced = Some(std::mem::replace(&mut self.key, segment.to_owned()));
+            }
+        } else if len == 0 {
             self.key.push_str(segment);
         } else {
             self.key.push('[');
             self.key.push_str(segment);
             self.key.push(']');
         }
+        self.depth += 1;
         let done = value.serialize(&mut *self);
-        self.key.truncate(len);
+        self.depth -= 1;
+        match replaced {
+            Some(key) => self.key = key,
+            None => self.key.truncate(len),
+        }
         done
     }
 }
@@ -118,7 +131,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
     }
     fn serialize_bytes(self, v: &[u8]) -> Done {
         for (i, b) in v.iter().enumerate() {
-            self.nested(&i.to_string(), b)?;
+            self.nested(&i.to_string(), b, true)?;
         }
         Ok(())
     }
@@ -141,7 +154,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> Done {
-        self.nested(variant, value)
+        self.nested(variant, value, false)
     }
     fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Items<'a>, serde_json::Error> {
         Ok(Items { writer: self, index: 0 })
@@ -182,7 +195,7 @@ impl ser::SerializeStruct for &mut FormWriter {
     type Ok = ();
     type Error = serde_json::Error;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Done {
-        self.nested(key, value)
+        self.nested(key, value, false)
     }
     fn end(self) -> Done {
         Ok(())
@@ -199,7 +212,7 @@ impl Items<'_> {
     fn item<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
         let index = self.index;
         self.index += 1;
-        self.writer.nested(&index.to_string(), value)
+        self.writer.nested(&index.to_string(), value, true)
     }
 }
 
@@ -254,13 +267,12 @@ impl ser::SerializeMap for Entries<'_> {
     }
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
         let key = std::mem::take(&mut self.key);
-        self.writer.nested(&key, value)
+        self.writer.nested(&key, value, false)
     }
     fn end(self) -> Done {
         Ok(())
     }
 }
-{%- endif %}
 {%- if uses_query %}
 
 /// A query string built one parameter at a time, each in its declared style.
@@ -278,21 +290,11 @@ impl Query {
     /// `a=v1&a=v2`, objects as their members).
     pub(crate) fn push<T: Serialize>(&mut self, name: &str, value: Option<&T>, deep: bool) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
-        let value = serde_json::to_value(value).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
-        match (value, deep) {
-            (Value::Array(items), false) => {
-                for item in &items {
-                    flatten(&mut self.pairs, name.to_owned(), item);
-                }
-            }
-            (Value::Object(fields), false) => {
-                for (k, v) in &fields {
-                    flatten(&mut self.pairs, k.clone(), v);
-                }
-            }
-            (value, _) => flatten(&mut self.pairs, name.to_owned(), &value),
-        }
-        Ok(())
+        let pairs = std::mem::take(&mut self.pairs);
+        let mut writer = FormWriter { pairs, key: name.to_owned(), explode: !deep, depth: 0 };
+        let done = value.serialize(&mut writer);
+        self.pairs = writer.pairs;
+        done.map_err(|e| InvalidArgument::new(name, e.to_string()).into())
     }
 
     /// The encoded query, or `None` when no parameter was set.
@@ -308,28 +310,7 @@ fn encode(pairs: &[(String, String)]) -> String {
 }
 {%- endif %}
 
-{%- if uses_query %}
 
-/// Appends `value` under `key` as form pairs: nested objects as `key[k]`, arrays as `key[0]`.
-fn flatten(pairs: &mut Vec<(String, String)>, key: String, value: &Value) {
-    match value {
-        Value::Null => {}
-        Value::Bool(b) => pairs.push((key, b.to_string())),
-        Value::Number(n) => pairs.push((key, n.to_string())),
-        Value::String(s) => pairs.push((key, s.clone())),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                flatten(pairs, format!("{key}[{i}]"), item);
-            }
-        }
-        Value::Object(fields) => {
-            for (k, v) in fields {
-                flatten(pairs, format!("{key}[{k}]"), v);
-            }
-        }
-    }
-}
-{%- endif %}
 
 #[cfg(test)]
 mod tests {

@@ -98,13 +98,22 @@ pub(crate) fn header_value(param: &str, value: &str, max_length: Option<usize>) 
     reqwest::header::HeaderValue::from_str(value).map_err(|_| InvalidArgument::new(param, "is not a valid header value").into())
 }
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 /// A random (version 4) UUID, e.g. `0f8a4c2e-7d1b-4e5f-9a3c-2b6d8e1f0a7c`.
 pub(crate) fn uuid_v4() -> String {
     let mut b = random_bytes::<16>();
     b[6] = (b[6] & 0x0f) | 0x40; // version 4
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    let mut key = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            key.push('-');
+        }
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    key
 }
 
 /// The wait before retry number `retry` (1-based): 0.5 s doubling per retry, capped at 5 s, then
