@@ -3,66 +3,224 @@
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = Error;
 /// A postal address.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Address {
     /// City or town.
-    #[serde(default)]
     pub city: Option<String>,
     /// Country, as an [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) code.
-    #[serde(default)]
     pub country: Option<String>,
     /// First address line.
-    #[serde(default)]
     pub line1: Option<String>,
     /// Second address line.
-    #[serde(default)]
     pub line2: Option<String>,
     /// Postal or ZIP code.
-    #[serde(default)]
     pub postal_code: Option<String>,
     /// State, province or region.
-    #[serde(default)]
     pub state: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Address {
+    const NAME: &'static str = "Address";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut city = None;
+        let mut country = None;
+        let mut line1 = None;
+        let mut line2 = None;
+        let mut postal_code = None;
+        let mut state = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "city" => city = __map.next_value()?,
+                "country" => country = __map.next_value()?,
+                "line1" => line1 = __map.next_value()?,
+                "line2" => line2 = __map.next_value()?,
+                "postal_code" => postal_code = __map.next_value()?,
+                "state" => state = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            city,
+            country,
+            line1,
+            line2,
+            postal_code,
+            state,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("city", &self.city)?;
+        map.serialize_entry("country", &self.country)?;
+        map.serialize_entry("line1", &self.line1)?;
+        map.serialize_entry("line2", &self.line2)?;
+        map.serialize_entry("postal_code", &self.postal_code)?;
+        map.serialize_entry("state", &self.state)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Details of an API error.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiErrors {
     /// Charge that failed (card errors only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge: Option<String>,
     /// Machine-readable [error code](https://stripe.com/docs/error-codes), when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Issuer-supplied [decline reason](https://stripe.com/docs/declines#issuer-declines), for card declines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
     /// Link to documentation about the error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
     /// Human-readable explanation of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Name of the request parameter the error relates to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<serde_json::Map<String, serde_json::Value>>,
     /// Payment method type involved, for payment-method-specific errors (only set for invoice-related errors).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method_type: Option<String>,
     /// Link to this request's entry in the dashboard logs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_log_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_intent: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<serde_json::Map<String, serde_json::Value>>,
     /// Category of the error.
     pub r#type: ApiErrorsType,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ApiErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for ApiErrors {
+    const NAME: &'static str = "ApiErrors";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut charge = None;
+        let mut code = None;
+        let mut decline_code = None;
+        let mut doc_url = None;
+        let mut message = None;
+        let mut param = None;
+        let mut payment_intent = None;
+        let mut payment_method = None;
+        let mut payment_method_type = None;
+        let mut request_log_url = None;
+        let mut setup_intent = None;
+        let mut source = None;
+        let mut r#type = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "charge" => charge = __map.next_value()?,
+                "code" => code = __map.next_value()?,
+                "decline_code" => decline_code = __map.next_value()?,
+                "doc_url" => doc_url = __map.next_value()?,
+                "message" => message = __map.next_value()?,
+                "param" => param = __map.next_value()?,
+                "payment_intent" => payment_intent = __map.next_value()?,
+                "payment_method" => payment_method = __map.next_value()?,
+                "payment_method_type" => payment_method_type = __map.next_value()?,
+                "request_log_url" => request_log_url = __map.next_value()?,
+                "setup_intent" => setup_intent = __map.next_value()?,
+                "source" => source = __map.next_value()?,
+                "type" => r#type = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            charge,
+            code,
+            decline_code,
+            doc_url,
+            message,
+            param,
+            payment_intent,
+            payment_method,
+            payment_method_type,
+            request_log_url,
+            setup_intent,
+            source,
+            r#type: crate::runtime::required(r#type, "type")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ApiErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.charge {
+            map.serialize_entry("charge", value)?;
+        }
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.decline_code {
+            map.serialize_entry("decline_code", value)?;
+        }
+        if let Some(value) = &self.doc_url {
+            map.serialize_entry("doc_url", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.param {
+            map.serialize_entry("param", value)?;
+        }
+        if let Some(value) = &self.payment_intent {
+            map.serialize_entry("payment_intent", value)?;
+        }
+        if let Some(value) = &self.payment_method {
+            map.serialize_entry("payment_method", value)?;
+        }
+        if let Some(value) = &self.payment_method_type {
+            map.serialize_entry("payment_method_type", value)?;
+        }
+        if let Some(value) = &self.request_log_url {
+            map.serialize_entry("request_log_url", value)?;
+        }
+        if let Some(value) = &self.setup_intent {
+            map.serialize_entry("setup_intent", value)?;
+        }
+        if let Some(value) = &self.source {
+            map.serialize_entry("source", value)?;
+        }
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -121,24 +279,113 @@ impl<'de> serde::Deserialize<'de> for ApiErrorsType {
     }
 }
 /// Body returned by the API when a request fails.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     pub error: ApiErrors,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Error {
+    const NAME: &'static str = "Error";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "error" => error = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            error: crate::runtime::required(error, "error")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// A calendar date; each part may be missing.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoDataDocumentReportDateOfBirth {
     /// Day of the month (1-31).
-    #[serde(default)]
     pub day: Option<i64>,
     /// Month of the year (1-12).
-    #[serde(default)]
     pub month: Option<i64>,
     /// Year, four digits.
-    #[serde(default)]
     pub year: Option<i64>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoDataDocumentReportDateOfBirth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoDataDocumentReportDateOfBirth {
+    const NAME: &'static str = "GelatoDataDocumentReportDateOfBirth";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut day = None;
+        let mut month = None;
+        let mut year = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "day" => day = __map.next_value()?,
+                "month" => month = __map.next_value()?,
+                "year" => year = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            day,
+            month,
+            year,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoDataDocumentReportDateOfBirth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("day", &self.day)?;
+        map.serialize_entry("month", &self.month)?;
+        map.serialize_entry("year", &self.year)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// A calendar date; each part may be missing.
 pub type GelatoDataDocumentReportExpirationDate = GelatoDataDocumentReportDateOfBirth;
@@ -149,55 +396,174 @@ pub type GelatoDataIdNumberReportDate = GelatoDataDocumentReportDateOfBirth;
 /// A calendar date; each part may be missing.
 pub type GelatoDataVerifiedOutputsDate = GelatoDataDocumentReportDateOfBirth;
 /// Outcome of a document check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoDocumentReport {
     /// Address read from the document.
-    #[serde(default)]
     pub address: Option<Address>,
     /// Date of birth read from the document.
-    #[serde(default)]
     pub dob: Option<GelatoDataDocumentReportDateOfBirth>,
     /// Why the check failed; set when `status` is `unverified`.
-    #[serde(default)]
     pub error: Option<GelatoDocumentReportError>,
     /// Date the document expires.
-    #[serde(default)]
     pub expiration_date: Option<GelatoDataDocumentReportExpirationDate>,
     /// IDs of the [File](https://stripe.com/docs/api/files) objects with the document images.
-    #[serde(default)]
     pub files: Option<Vec<String>>,
     /// Given name read from the document.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Date the document was issued.
-    #[serde(default)]
     pub issued_date: Option<GelatoDataDocumentReportIssuedDate>,
     /// Country that issued the document.
-    #[serde(default)]
     pub issuing_country: Option<String>,
     /// Family name read from the document.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// The document's own number.
-    #[serde(default)]
     pub number: Option<String>,
     /// Outcome of the `document` check.
     pub status: GelatoDocumentReportStatus,
     /// Kind of document presented.
-    #[serde(default)]
     pub r#type: Option<GelatoDocumentReportType>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoDocumentReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoDocumentReport {
+    const NAME: &'static str = "GelatoDocumentReport";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut address = None;
+        let mut dob = None;
+        let mut error = None;
+        let mut expiration_date = None;
+        let mut files = None;
+        let mut first_name = None;
+        let mut issued_date = None;
+        let mut issuing_country = None;
+        let mut last_name = None;
+        let mut number = None;
+        let mut status = None;
+        let mut r#type = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "address" => address = __map.next_value()?,
+                "dob" => dob = __map.next_value()?,
+                "error" => error = __map.next_value()?,
+                "expiration_date" => expiration_date = __map.next_value()?,
+                "files" => files = __map.next_value()?,
+                "first_name" => first_name = __map.next_value()?,
+                "issued_date" => issued_date = __map.next_value()?,
+                "issuing_country" => issuing_country = __map.next_value()?,
+                "last_name" => last_name = __map.next_value()?,
+                "number" => number = __map.next_value()?,
+                "status" => status = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            address,
+            dob,
+            error,
+            expiration_date,
+            files,
+            first_name,
+            issued_date,
+            issuing_country,
+            last_name,
+            number,
+            status: crate::runtime::required(status, "status")?,
+            r#type,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoDocumentReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("dob", &self.dob)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("expiration_date", &self.expiration_date)?;
+        map.serialize_entry("files", &self.files)?;
+        map.serialize_entry("first_name", &self.first_name)?;
+        map.serialize_entry("issued_date", &self.issued_date)?;
+        map.serialize_entry("issuing_country", &self.issuing_country)?;
+        map.serialize_entry("last_name", &self.last_name)?;
+        map.serialize_entry("number", &self.number)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Failure details of a document check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoDocumentReportError {
     /// Machine-readable failure reason.
-    #[serde(default)]
     pub code: Option<GelatoDocumentReportErrorCode>,
     /// Failure reason in plain words, fit to show to the user.
-    #[serde(default)]
     pub reason: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoDocumentReportError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoDocumentReportError {
+    const NAME: &'static str = "GelatoDocumentReportError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut reason = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "code" => code = __map.next_value()?,
+                "reason" => reason = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            code,
+            reason,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoDocumentReportError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("reason", &self.reason)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Machine-readable failure reason.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -352,40 +718,144 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
     }
 }
 /// Outcome of an ID number check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoIdNumberReport {
     /// Birth date tied to the ID number.
-    #[serde(default)]
     pub dob: Option<GelatoDataIdNumberReportDate>,
     /// Why the check failed; set when `status` is `unverified`.
-    #[serde(default)]
     pub error: Option<GelatoIdNumberReportError>,
     /// Given name.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// The ID number checked.
-    #[serde(default)]
     pub id_number: Option<String>,
     /// Kind of ID number.
-    #[serde(default)]
     pub id_number_type: Option<GelatoIdNumberReportIdNumberType>,
     /// Family name.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// Outcome of the `id_number` check.
     pub status: GelatoIdNumberReportStatus,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoIdNumberReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoIdNumberReport {
+    const NAME: &'static str = "GelatoIdNumberReport";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut dob = None;
+        let mut error = None;
+        let mut first_name = None;
+        let mut id_number = None;
+        let mut id_number_type = None;
+        let mut last_name = None;
+        let mut status = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "dob" => dob = __map.next_value()?,
+                "error" => error = __map.next_value()?,
+                "first_name" => first_name = __map.next_value()?,
+                "id_number" => id_number = __map.next_value()?,
+                "id_number_type" => id_number_type = __map.next_value()?,
+                "last_name" => last_name = __map.next_value()?,
+                "status" => status = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            dob,
+            error,
+            first_name,
+            id_number,
+            id_number_type,
+            last_name,
+            status: crate::runtime::required(status, "status")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoIdNumberReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dob", &self.dob)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("first_name", &self.first_name)?;
+        map.serialize_entry("id_number", &self.id_number)?;
+        map.serialize_entry("id_number_type", &self.id_number_type)?;
+        map.serialize_entry("last_name", &self.last_name)?;
+        map.serialize_entry("status", &self.status)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Failure details of an ID number check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoIdNumberReportError {
     /// Machine-readable failure reason.
-    #[serde(default)]
     pub code: Option<GelatoIdNumberReportErrorCode>,
     /// Failure reason in plain words, fit to show to the user.
-    #[serde(default)]
     pub reason: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoIdNumberReportError {
+    const NAME: &'static str = "GelatoIdNumberReportError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut reason = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "code" => code = __map.next_value()?,
+                "reason" => reason = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            code,
+            reason,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoIdNumberReportError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("reason", &self.reason)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Machine-readable failure reason.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -498,53 +968,241 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
 /// Outcome of the `id_number` check.
 pub type GelatoIdNumberReportStatus = GelatoDocumentReportStatus;
 /// Document check settings recorded on a report.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoReportDocumentOptions {
     /// Document kinds accepted; any other kind fails the check with `document_type_not_allowed`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_types: Option<Vec<GelatoReportDocumentOptionsAllowedTypes>>,
     /// Additionally gather an ID number and run an [ID number check](https://stripe.com/docs/identity/verification-checks?type=id-number) against the name and birth date on the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
     /// Only accept document photos taken live with the device camera.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_live_capture: Option<bool>,
     /// Also take a selfie and run a [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) against the document photo.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoReportDocumentOptions {
+    const NAME: &'static str = "GelatoReportDocumentOptions";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut allowed_types = None;
+        let mut require_id_number = None;
+        let mut require_live_capture = None;
+        let mut require_matching_selfie = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "allowed_types" => allowed_types = __map.next_value()?,
+                "require_id_number" => require_id_number = __map.next_value()?,
+                "require_live_capture" => require_live_capture = __map.next_value()?,
+                "require_matching_selfie" => {
+                    require_matching_selfie = __map.next_value()?;
+                }
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            allowed_types,
+            require_id_number,
+            require_live_capture,
+            require_matching_selfie,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoReportDocumentOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allowed_types {
+            map.serialize_entry("allowed_types", value)?;
+        }
+        if let Some(value) = &self.require_id_number {
+            map.serialize_entry("require_id_number", value)?;
+        }
+        if let Some(value) = &self.require_live_capture {
+            map.serialize_entry("require_live_capture", value)?;
+        }
+        if let Some(value) = &self.require_matching_selfie {
+            map.serialize_entry("require_matching_selfie", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 pub type GelatoReportDocumentOptionsAllowedTypes = GelatoDocumentReportType;
 /// ID number check settings recorded on a report (none yet).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-pub struct GelatoReportIdNumberOptions {}
+#[derive(Clone, Debug, PartialEq)]
+pub struct GelatoReportIdNumberOptions {
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoReportIdNumberOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoReportIdNumberOptions {
+    const NAME: &'static str = "GelatoReportIdNumberOptions";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            let __value = __map.next_value()?;
+            __extra.insert(__key.into_string(), __value);
+        }
+        Ok(Self { extra: __extra })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoReportIdNumberOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
 /// Outcome of a selfie check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoSelfieReport {
     /// ID of the [File](https://stripe.com/docs/api/files) with the document image compared.
-    #[serde(default)]
     pub document: Option<String>,
     /// Why the check failed; set when `status` is `unverified`.
-    #[serde(default)]
     pub error: Option<GelatoSelfieReportError>,
     /// ID of the [File](https://stripe.com/docs/api/files) with the selfie image compared.
-    #[serde(default)]
     pub selfie: Option<String>,
     /// Outcome of the `selfie` check.
     pub status: GelatoSelfieReportStatus,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoSelfieReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoSelfieReport {
+    const NAME: &'static str = "GelatoSelfieReport";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut document = None;
+        let mut error = None;
+        let mut selfie = None;
+        let mut status = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "document" => document = __map.next_value()?,
+                "error" => error = __map.next_value()?,
+                "selfie" => selfie = __map.next_value()?,
+                "status" => status = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            document,
+            error,
+            selfie,
+            status: crate::runtime::required(status, "status")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoSelfieReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("document", &self.document)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("selfie", &self.selfie)?;
+        map.serialize_entry("status", &self.status)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Failure details of a selfie check.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoSelfieReportError {
     /// Machine-readable failure reason.
-    #[serde(default)]
     pub code: Option<GelatoSelfieReportErrorCode>,
     /// Failure reason in plain words, fit to show to the user.
-    #[serde(default)]
     pub reason: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoSelfieReportError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoSelfieReportError {
+    const NAME: &'static str = "GelatoSelfieReportError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut reason = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "code" => code = __map.next_value()?,
+                "reason" => reason = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            code,
+            reason,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoSelfieReportError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("reason", &self.reason)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Machine-readable failure reason.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -610,15 +1268,59 @@ pub type GelatoSessionDocumentOptionsAllowedTypes = GelatoDocumentReportType;
 /// ID number check settings of a session (none yet).
 pub type GelatoSessionIdNumberOptions = GelatoReportIdNumberOptions;
 /// The most recent error of a VerificationSession.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoSessionLastError {
     /// Machine-readable reason the verification or session failed.
-    #[serde(default)]
     pub code: Option<GelatoSessionLastErrorCode>,
     /// Reason the verification or session failed, in plain words.
-    #[serde(default)]
     pub reason: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoSessionLastError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoSessionLastError {
+    const NAME: &'static str = "GelatoSessionLastError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut reason = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "code" => code = __map.next_value()?,
+                "reason" => reason = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            code,
+            reason,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoSessionLastError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("reason", &self.reason)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Machine-readable reason the verification or session failed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -725,67 +1427,253 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionLastErrorCode {
     }
 }
 /// Check settings recorded on a report.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoVerificationReportOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<GelatoReportDocumentOptions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<GelatoReportIdNumberOptions>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoVerificationReportOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoVerificationReportOptions {
+    const NAME: &'static str = "GelatoVerificationReportOptions";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut document = None;
+        let mut id_number = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "document" => document = __map.next_value()?,
+                "id_number" => id_number = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            document,
+            id_number,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoVerificationReportOptions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.document {
+            map.serialize_entry("document", value)?;
+        }
+        if let Some(value) = &self.id_number {
+            map.serialize_entry("id_number", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Check settings of a session.
 pub type GelatoVerificationSessionOptions = GelatoVerificationReportOptions;
 /// Data about the user that the checks confirmed.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GelatoVerifiedOutputs {
     /// Confirmed address.
-    #[serde(default)]
     pub address: Option<Address>,
     /// Confirmed date of birth.
-    #[serde(default)]
     pub dob: Option<GelatoDataVerifiedOutputsDate>,
     /// Confirmed given name.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Confirmed ID number.
-    #[serde(default)]
     pub id_number: Option<String>,
     /// Kind of the confirmed ID number.
-    #[serde(default)]
     pub id_number_type: Option<GelatoVerifiedOutputsIdNumberType>,
     /// Confirmed family name.
-    #[serde(default)]
     pub last_name: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for GelatoVerifiedOutputs {
+    const NAME: &'static str = "GelatoVerifiedOutputs";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut address = None;
+        let mut dob = None;
+        let mut first_name = None;
+        let mut id_number = None;
+        let mut id_number_type = None;
+        let mut last_name = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "address" => address = __map.next_value()?,
+                "dob" => dob = __map.next_value()?,
+                "first_name" => first_name = __map.next_value()?,
+                "id_number" => id_number = __map.next_value()?,
+                "id_number_type" => id_number_type = __map.next_value()?,
+                "last_name" => last_name = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            address,
+            dob,
+            first_name,
+            id_number,
+            id_number_type,
+            last_name,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GelatoVerifiedOutputs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("dob", &self.dob)?;
+        map.serialize_entry("first_name", &self.first_name)?;
+        map.serialize_entry("id_number", &self.id_number)?;
+        map.serialize_entry("id_number_type", &self.id_number_type)?;
+        map.serialize_entry("last_name", &self.last_name)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Kind of the confirmed ID number.
 pub type GelatoVerifiedOutputsIdNumberType = GelatoIdNumberReportIdNumberType;
 /// The record of one attempt to collect and check a user's identity data. Which checks ran depends on the session's `type` and `options`; each result sits under `document`, `id_number` or `selfie`. Images are referenced by [File](https://stripe.com/docs/api/files) IDs. Reports are produced through the [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationReport {
     /// When the object was created (Unix timestamp, seconds).
     pub created: crate::Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<GelatoDocumentReport>,
     /// Identifier of the object.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<GelatoIdNumberReport>,
     /// `true` in live mode, `false` in test mode.
     pub livemode: bool,
     /// Object type tag.
     pub object: VerificationReportObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<GelatoVerificationReportOptions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selfie: Option<GelatoSelfieReport>,
     /// Kind of report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VerificationReportType>,
     /// The VerificationSession this report came from.
-    #[serde(default)]
     pub verification_session: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for VerificationReport {
+    const NAME: &'static str = "VerificationReport";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut created = None;
+        let mut document = None;
+        let mut id = None;
+        let mut id_number = None;
+        let mut livemode = None;
+        let mut object = None;
+        let mut options = None;
+        let mut selfie = None;
+        let mut r#type = None;
+        let mut verification_session = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "created" => created = Some(__map.next_value()?),
+                "document" => document = __map.next_value()?,
+                "id" => id = Some(__map.next_value()?),
+                "id_number" => id_number = __map.next_value()?,
+                "livemode" => livemode = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                "options" => options = __map.next_value()?,
+                "selfie" => selfie = __map.next_value()?,
+                "type" => r#type = __map.next_value()?,
+                "verification_session" => verification_session = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            created: crate::runtime::required(created, "created")?,
+            document,
+            id: crate::runtime::required(id, "id")?,
+            id_number,
+            livemode: crate::runtime::required(livemode, "livemode")?,
+            object: crate::runtime::required(object, "object")?,
+            options,
+            selfie,
+            r#type,
+            verification_session,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for VerificationReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("created", &self.created)?;
+        if let Some(value) = &self.document {
+            map.serialize_entry("document", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.id_number {
+            map.serialize_entry("id_number", value)?;
+        }
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("object", &self.object)?;
+        if let Some(value) = &self.options {
+            map.serialize_entry("options", value)?;
+        }
+        if let Some(value) = &self.selfie {
+            map.serialize_entry("selfie", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        map.serialize_entry("verification_session", &self.verification_session)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl crate::HasId for VerificationReport {
     fn id(&self) -> &str {
@@ -885,21 +1773,17 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
     }
 }
 /// Tracks the collection and checking of one user's identity: which [verification check](https://stripe.com/docs/identity/verification-checks) runs, where the session is in its [lifecycle](https://stripe.com/docs/identity/how-sessions-work), and, once checks pass, the verified data. See the [Verification Sessions guide](https://stripe.com/docs/identity/verification-sessions).
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationSession {
     /// Short-lived, single-use secret for Stripe.js to [open the verification modal](https://stripe.com/docs/js/identity/modal); expires after 24 hours. Treat it as sensitive and pass it only to the user's browser (see [client secret](https://stripe.com/docs/identity/verification-sessions#client-secret)).
-    #[serde(default)]
     pub client_secret: Option<String>,
     /// When the object was created (Unix timestamp, seconds).
     pub created: crate::Timestamp,
     /// Identifier of the object.
     pub id: String,
     /// Most recent error hit while processing, if any.
-    #[serde(default)]
     pub last_error: Option<GelatoSessionLastError>,
     /// Latest VerificationReport, as an ID or expanded ([results](https://stripe.com/docs/identity/verification-sessions#results)).
-    #[serde(default)]
     pub last_verification_report: Option<crate::Expandable<VerificationReport>>,
     /// `true` in live mode, `false` in test mode.
     pub livemode: bool,
@@ -908,22 +1792,114 @@ pub struct VerificationSession {
     /// Object type tag.
     pub object: VerificationSessionObject,
     /// Settings for the checks run in this session.
-    #[serde(default)]
     pub options: Option<GelatoVerificationSessionOptions>,
     /// Redaction progress; null unless the session was redacted.
-    #[serde(default)]
     pub redaction: Option<VerificationSessionRedaction>,
     /// Where the session is in its [lifecycle](https://stripe.com/docs/identity/how-sessions-work).
     pub status: VerificationSessionStatus,
     /// Which [verification check](https://stripe.com/docs/identity/verification-checks) runs.
-    #[serde(default)]
     pub r#type: Option<VerificationSessionType>,
     /// Short-lived, single-use link that sends the user to Stripe to hand over identity data; expires after 48 hours. Treat it as sensitive (see [redirect flow](https://stripe.com/docs/identity/verify-identity-documents?platform=web&type=redirect)).
-    #[serde(default)]
     pub url: Option<String>,
     /// The user's data as confirmed by the checks.
-    #[serde(default)]
     pub verified_outputs: Option<GelatoVerifiedOutputs>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for VerificationSession {
+    const NAME: &'static str = "VerificationSession";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut client_secret = None;
+        let mut created = None;
+        let mut id = None;
+        let mut last_error = None;
+        let mut last_verification_report = None;
+        let mut livemode = None;
+        let mut metadata = None;
+        let mut object = None;
+        let mut options = None;
+        let mut redaction = None;
+        let mut status = None;
+        let mut r#type = None;
+        let mut url = None;
+        let mut verified_outputs = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "client_secret" => client_secret = __map.next_value()?,
+                "created" => created = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "last_error" => last_error = __map.next_value()?,
+                "last_verification_report" => {
+                    last_verification_report = __map.next_value()?;
+                }
+                "livemode" => livemode = Some(__map.next_value()?),
+                "metadata" => metadata = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                "options" => options = __map.next_value()?,
+                "redaction" => redaction = __map.next_value()?,
+                "status" => status = Some(__map.next_value()?),
+                "type" => r#type = __map.next_value()?,
+                "url" => url = __map.next_value()?,
+                "verified_outputs" => verified_outputs = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            client_secret,
+            created: crate::runtime::required(created, "created")?,
+            id: crate::runtime::required(id, "id")?,
+            last_error,
+            last_verification_report,
+            livemode: crate::runtime::required(livemode, "livemode")?,
+            metadata: crate::runtime::required(metadata, "metadata")?,
+            object: crate::runtime::required(object, "object")?,
+            options,
+            redaction,
+            status: crate::runtime::required(status, "status")?,
+            r#type,
+            url,
+            verified_outputs,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for VerificationSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("client_secret", &self.client_secret)?;
+        map.serialize_entry("created", &self.created)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("last_error", &self.last_error)?;
+        map.serialize_entry("last_verification_report", &self.last_verification_report)?;
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("options", &self.options)?;
+        map.serialize_entry("redaction", &self.redaction)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("verified_outputs", &self.verified_outputs)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Object type tag.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -970,11 +1946,53 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionObject {
     }
 }
 /// Redaction progress of a VerificationSession.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationSessionRedaction {
     /// Whether redaction of this object and related ones is done.
     pub status: VerificationSessionRedactionStatus,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for VerificationSessionRedaction {
+    const NAME: &'static str = "VerificationSessionRedaction";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "status" => status = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            status: crate::runtime::required(status, "status")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for VerificationSessionRedaction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// Whether redaction of this object and related ones is done.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

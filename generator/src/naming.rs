@@ -202,6 +202,14 @@ impl Scope {
     }
 }
 
+/// The field of a response struct that keeps members the spec does not declare: `extra`, or
+/// `extra_2`, … when the spec already has a field of that name.
+pub fn extra_field_name<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
+    let mut scope = Scope::new();
+    scope.reserve(fields);
+    scope.claim("extra")
+}
+
 /// The name a serde `rename` must carry for a Rust identifier (serde already strips `r#`).
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -13,6 +13,7 @@ pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
 pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};

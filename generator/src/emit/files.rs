@@ -60,6 +60,7 @@ struct RuntimeMod<'a> {
     header: &'a str,
     uses_unions: bool,
     uses_union_tags: bool,
+    uses_objects: bool,
     idempotency: bool,
     uses_list: bool,
     uses_search: bool,
@@ -155,6 +156,7 @@ struct RuntimeExpandable<'a> {
 struct RuntimeJson<'a> {
     header: &'a str,
     uses_union_tags: bool,
+    uses_objects: bool,
 }
 
 pub fn emit(
@@ -228,6 +230,12 @@ pub fn emit(
     };
     let uses_unions = response_unions().next().is_some();
     let uses_union_tags = response_unions().any(|u| super::types::union_tags(api, u).is_some());
+    // Response structs, lists and search results decode through `runtime::FromObject`.
+    let uses_objects = uses_list
+        || uses_search
+        || api.types.iter().any(|t| {
+            matches!(t, crate::model::TypeDef::Struct(s) if s.direction == crate::model::Direction::Response)
+        });
     let account_method = config.account_method().unwrap_or_default();
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
@@ -305,6 +313,7 @@ pub fn emit(
                 header: &rs,
                 uses_unions,
                 uses_union_tags,
+                uses_objects,
                 idempotency,
                 uses_list,
                 uses_search,
@@ -415,6 +424,7 @@ pub fn emit(
             RuntimeJson {
                 header: &rs,
                 uses_union_tags,
+                uses_objects,
             }
             .render(),
         )?,

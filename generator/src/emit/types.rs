@@ -10,7 +10,7 @@ use super::{doc_attrs, ident, type_path};
 use crate::model::{
     Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, UnionDef, Wire,
 };
-use crate::naming::unraw;
+use crate::naming::{self, unraw};
 
 /// `src/types.rs`: every shared type, sorted by name, and the error body alias.
 pub fn emit_shared(api: &Api) -> TokenStream {
@@ -77,19 +77,6 @@ fn emit_struct(
     } = s;
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
-    let derives = match direction {
-        // Responses are only decoded unless the crate's `serialize` feature asks for more: their
-        // `Serialize` code is a measurable part of a large binding's build.
-        Direction::Response => quote! {
-            #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-            #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-        },
-        Direction::Request => quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]),
-    };
-    let fields = fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| emit_field(api, f, home, *direction, is_boxed(i)));
     let id_impl = has_id.then(|| {
         quote! {
             impl crate::HasId for #ty {
@@ -99,9 +86,42 @@ fn emit_struct(
             }
         }
     });
+    if *direction == Direction::Response {
+        let fields: Vec<_> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut ty = type_ref(api, &f.ty, home);
+                if is_boxed(i) {
+                    ty = quote!(Box<#ty>);
+                }
+                ResponseField {
+                    field: f,
+                    ident: ident(&f.name.rust),
+                    ty,
+                }
+            })
+            .collect();
+        let extra = ident(&naming::extra_field_name(
+            fields.iter().map(|f| f.field.name.rust.as_str()),
+        ));
+        let decl = emit_response_struct(&ty, &docs, &fields, &extra);
+        let decode = emit_from_object(&ty, &name.rust, &fields, &extra);
+        let encode = emit_response_serialize(&ty, &fields, &extra);
+        return quote! {
+            #decl
+            #decode
+            #encode
+            #id_impl
+        };
+    }
+    let fields = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| emit_field(api, f, home, is_boxed(i)));
     quote! {
         #docs
-        #derives
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         pub struct #ty {
             #(#fields)*
         }
@@ -109,13 +129,164 @@ fn emit_struct(
     }
 }
 
-fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bool) -> TokenStream {
+/// A response struct's field, with its Rust name and type.
+struct ResponseField<'a> {
+    field: &'a Field,
+    ident: proc_macro2::Ident,
+    ty: TokenStream,
+}
+
+impl ResponseField<'_> {
+    /// Required and not nullable: the one kind that is not an `Option` in Rust.
+    fn is_plain(&self) -> bool {
+        self.field.required && !self.field.nullable
+    }
+}
+
+fn emit_response_struct(
+    ty: &proc_macro2::Ident,
+    docs: &TokenStream,
+    fields: &[ResponseField],
+    extra: &proc_macro2::Ident,
+) -> TokenStream {
+    let decls = fields.iter().map(|f| {
+        let docs = doc_attrs(f.field.docs.as_deref(), false);
+        let ident = &f.ident;
+        let inner = &f.ty;
+        let ty = if f.is_plain() {
+            quote!(#inner)
+        } else {
+            quote!(Option<#inner>)
+        };
+        quote! {
+            #docs
+            pub #ident: #ty,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #ty {
+            #(#decls)*
+            /// Members the spec does not declare (from a newer API version, say), kept as sent.
+            pub #extra: serde_json::Map<String, serde_json::Value>,
+        }
+    }
+}
+
+/// Decoding through `runtime::FromObject` rather than serde's derive (see there for why). A
+/// nullable field that is absent decodes as `None`, like `null`; so does an optional one.
+/// Locals for plumbing start with `__`, which no field name does.
+fn emit_from_object(
+    ty: &proc_macro2::Ident,
+    rust_name: &str,
+    fields: &[ResponseField],
+    extra: &proc_macro2::Ident,
+) -> TokenStream {
+    let idents: Vec<_> = fields.iter().map(|f| &f.ident).collect();
+    let arms = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let key = &f.field.name.api;
+        if f.is_plain() {
+            quote!(#key => #ident = Some(__map.next_value()?),)
+        } else {
+            quote!(#key => #ident = __map.next_value()?,)
+        }
+    });
+    let values = fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.is_plain() {
+            let key = &f.field.name.api;
+            quote!(#ident: crate::runtime::required(#ident, #key)?,)
+        } else {
+            quote!(#ident,)
+        }
+    });
+    let mutable = (!fields.is_empty()).then(|| quote!(mut));
+    let keep = quote! {
+        let __value = __map.next_value()?;
+        __extra.insert(__key.into_string(), __value);
+    };
+    let body = if fields.is_empty() {
+        keep
+    } else {
+        quote! {
+            match &*__key {
+                #(#arms)*
+                _ => {
+                    #keep
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_object(deserializer)
+            }
+        }
+
+        impl crate::runtime::FromObject for #ty {
+            const NAME: &'static str = #rust_name;
+
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+                #(let #mutable #idents = None;)*
+                let mut __extra = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+                    #body
+                }
+                Ok(Self {
+                    #(#values)*
+                    #extra: __extra,
+                })
+            }
+        }
+    }
+}
+
+/// Behind the `serialize` feature: an optional field that is `None` is left out, a nullable
+/// one is written as `null`, and the undeclared members go last.
+fn emit_response_serialize(
+    ty: &proc_macro2::Ident,
+    fields: &[ResponseField],
+    extra: &proc_macro2::Ident,
+) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let key = &f.field.name.api;
+        if !f.field.required && !f.field.nullable {
+            quote! {
+                if let Some(value) = &self.#ident {
+                    map.serialize_entry(#key, value)?;
+                }
+            }
+        } else {
+            quote!(map.serialize_entry(#key, &self.#ident)?;)
+        }
+    });
+    quote! {
+        #[cfg(feature = "serialize")]
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#entries)*
+                for (key, value) in &self.#extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+fn emit_field(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
     let Field {
         name,
         docs,
         ty,
-        required,
-        nullable,
+        required: _,
+        nullable: _,
         wire,
     } = f;
     let field = ident(&name.rust);
@@ -129,32 +300,18 @@ fn emit_field(api: &Api, f: &Field, home: &Home, direction: Direction, boxed: bo
         quote!(#[serde(rename = #api_name)])
     });
     // Request fields are all optional in Rust (so params are `Default`); required ones are
-    // checked before sending. In responses, a nullable field re-encodes `None` as `null` (the
-    // API sends nullable fields as `null` rather than leaving them out) and a field that is
-    // only optional is left out, so a decoded object re-encodes as it came.
-    let (ty, attrs) = match (direction, required, nullable) {
-        // Query parameters are encoded one by one by the operation (their style decides how),
-        // so the body encoding skips them.
-        // Files go in parts of their own.
-        (Direction::Request, ..) if *wire != Wire::Body || *ty == TypeRef::Binary => {
-            (quote!(Option<#inner>), quote!(#[serde(skip)]))
-        }
-        (Direction::Request, ..) => (
-            quote!(Option<#inner>),
-            quote!(#[serde(skip_serializing_if = "Option::is_none")]),
-        ),
-        (Direction::Response, true, false) => (inner, quote!()),
-        (Direction::Response, _, true) => (quote!(Option<#inner>), quote!(#[serde(default)])),
-        (Direction::Response, false, false) => (
-            quote!(Option<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-        ),
+    // checked before sending. Query parameters are encoded one by one by the operation (their
+    // style decides how), so the body encoding skips them; files go in parts of their own.
+    let attrs = if *wire != Wire::Body || *ty == TypeRef::Binary {
+        quote!(#[serde(skip)])
+    } else {
+        quote!(#[serde(skip_serializing_if = "Option::is_none")])
     };
     quote! {
         #docs
         #rename
         #attrs
-        pub #field: #ty,
+        pub #field: Option<#inner>,
     }
 }
 

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use futures_util::Stream;
 {%- endif %}
-use serde::Deserialize;
+use super::json::{required, FromObject, Key};
 {%- if uses_paging %}
 
 use super::error::Result;
@@ -14,7 +14,7 @@ use super::error::Result;
 
 /// One page of a list. Ask for the next with the last item's id as `starting_after`, or use
 /// the operation's `…_auto_paging` function to walk every page.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct List<T> {
     /// Always `list`.
@@ -26,12 +26,41 @@ pub struct List<T> {
     /// The URL this list is fetched from.
     pub url: String,
 }
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::json::deserialize_object(deserializer)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> FromObject for List<T> {
+    const NAME: &'static str = "List";
+
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "object" => object = Some(map.next_value()?),
+                "data" => data = Some(map.next_value()?),
+                "has_more" => has_more = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(Self {
+            object: required(object, "object")?,
+            data: required(data, "data")?,
+            has_more: required(has_more, "has_more")?,
+            url: required(url, "url")?,
+        })
+    }
+}
 {%- endif %}
 {%- if uses_search %}
 
 /// One page of search results. The next page is asked for with `page = next_page`, or walk
 /// them all with the operation's `…_auto_paging` function.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SearchList<T> {
     /// Always `search_result`.
@@ -41,13 +70,46 @@ pub struct SearchList<T> {
     /// Whether there are more results after this page.
     pub has_more: bool,
     /// The cursor for the next page, when there is one.
-    #[serde(default)]
     pub next_page: Option<String>,
     /// The total number of results, when the API counts them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub total_count: Option<i64>,
     /// The URL this search is fetched from.
     pub url: String,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for SearchList<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::json::deserialize_object(deserializer)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> FromObject for SearchList<T> {
+    const NAME: &'static str = "SearchList";
+
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
+        let (mut next_page, mut total_count) = (None, None);
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "object" => object = Some(map.next_value()?),
+                "data" => data = Some(map.next_value()?),
+                "has_more" => has_more = Some(map.next_value()?),
+                "next_page" => next_page = map.next_value()?,
+                "total_count" => total_count = map.next_value()?,
+                "url" => url = Some(map.next_value()?),
+                _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(Self {
+            object: required(object, "object")?,
+            data: required(data, "data")?,
+            has_more: required(has_more, "has_more")?,
+            next_page,
+            total_count,
+            url: required(url, "url")?,
+        })
+    }
 }
 {%- endif %}
 {%- if uses_paging %}

@@ -38,6 +38,9 @@ pub(crate) use client::Request;
 {%- if uses_unions %}
 pub(crate) use json::decode_member;
 {%- endif %}
+{%- if uses_objects %}
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
+{%- endif %}
 {%- if uses_union_tags %}
 pub(crate) use json::union_tag;
 {%- endif %}

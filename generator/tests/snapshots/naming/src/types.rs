@@ -2,10 +2,60 @@
 //! The objects Naming edge cases sends and returns.
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = serde_json::Value;
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+/// Has a field named like the map of undeclared members, which must yield.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Card {
+    pub extra: Option<String>,
     pub id: String,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra_2: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Card {
+    const NAME: &'static str = "Card";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut extra = None;
+        let mut id = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "extra" => extra = __map.next_value()?,
+                "id" => id = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            extra,
+            id: crate::runtime::required(id, "id")?,
+            extra_2: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.extra_2 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl crate::HasId for Card {
     fn id(&self) -> &str {
@@ -13,40 +63,201 @@ impl crate::HasId for Card {
     }
 }
 /// Asks for the short name `Card` too, so both take their full key.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IssuingCard {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::Expandable<Card>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for IssuingCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for IssuingCard {
+    const NAME: &'static str = "IssuingCard";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut card = None;
+        let mut id = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "card" => card = __map.next_value()?,
+                "id" => id = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self { card, id, extra: __extra })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for IssuingCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.card {
+            map.serialize_entry("card", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// A recursive type; direct self-reference must be boxed.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
     pub name: String,
-    #[serde(default)]
     pub next: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Node {
+    const NAME: &'static str = "Node";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut children = None;
+        let mut name = None;
+        let mut next = None;
+        let mut parent = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "children" => children = __map.next_value()?,
+                "name" => name = Some(__map.next_value()?),
+                "next" => next = __map.next_value()?,
+                "parent" => parent = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            children,
+            name: crate::runtime::required(name, "name")?,
+            next,
+            parent,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("next", &self.next)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 /// A schema whose name clashes with the prelude.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionType {
-    #[serde(rename = "3d_secure")]
-    #[serde(default)]
     pub _3d_secure: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Card>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<crate::Timestamp>,
-    #[serde(rename = "self")]
     pub self_: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree: Option<Node>,
     pub r#type: String,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for OptionType {
+    const NAME: &'static str = "OptionType";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut _3d_secure = None;
+        let mut card = None;
+        let mut created = None;
+        let mut self_ = None;
+        let mut tree = None;
+        let mut r#type = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "3d_secure" => _3d_secure = __map.next_value()?,
+                "card" => card = __map.next_value()?,
+                "created" => created = __map.next_value()?,
+                "self" => self_ = Some(__map.next_value()?),
+                "tree" => tree = __map.next_value()?,
+                "type" => r#type = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            _3d_secure,
+            card,
+            created,
+            self_: crate::runtime::required(self_, "self")?,
+            tree,
+            r#type: crate::runtime::required(r#type, "type")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("3d_secure", &self._3d_secure)?;
+        if let Some(value) = &self.card {
+            map.serialize_entry("card", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        map.serialize_entry("self", &self.self_)?;
+        if let Some(value) = &self.tree {
+            map.serialize_entry("tree", value)?;
+        }
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }

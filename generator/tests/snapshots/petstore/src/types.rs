@@ -2,11 +2,57 @@
 //! The objects Pet Store sends and returns.
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = Error;
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ball {
     pub diameter: f64,
     pub object: BallObject,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Ball {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Ball {
+    const NAME: &'static str = "Ball";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut diameter = None;
+        let mut object = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "diameter" => diameter = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            diameter: crate::runtime::required(diameter, "diameter")?,
+            object: crate::runtime::required(object, "object")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Ball {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("diameter", &self.diameter)?;
+        map.serialize_entry("object", &self.object)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -51,12 +97,62 @@ impl<'de> serde::Deserialize<'de> for BallObject {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeletedPet {
     pub deleted: bool,
     pub id: String,
     pub object: DeletedPetObject,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for DeletedPet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for DeletedPet {
+    const NAME: &'static str = "DeletedPet";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut deleted = None;
+        let mut id = None;
+        let mut object = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "deleted" => deleted = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            deleted: crate::runtime::required(deleted, "deleted")?,
+            id: crate::runtime::required(id, "id")?,
+            object: crate::runtime::required(object, "object")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for DeletedPet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deleted", &self.deleted)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("object", &self.object)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -101,17 +197,106 @@ impl<'de> serde::Deserialize<'de> for DeletedPetObject {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     pub error: ErrorError,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Error {
+    const NAME: &'static str = "Error";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "error" => error = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            error: crate::runtime::required(error, "error")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("error", &self.error)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub r#type: ErrorErrorType,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ErrorError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for ErrorError {
+    const NAME: &'static str = "ErrorError";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut message = None;
+        let mut r#type = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "message" => message = __map.next_value()?,
+                "type" => r#type = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            message,
+            r#type: crate::runtime::required(r#type, "type")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ErrorError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -160,24 +345,111 @@ impl<'de> serde::Deserialize<'de> for ErrorErrorType {
         Ok(Self::from(value.as_ref()))
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Owner {
-    #[serde(default)]
     pub address: Option<OwnerAddress>,
     pub id: String,
     pub object: OwnerObject,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Owner {
+    const NAME: &'static str = "Owner";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut address = None;
+        let mut id = None;
+        let mut object = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "address" => address = __map.next_value()?,
+                "id" => id = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            address,
+            id: crate::runtime::required(id, "id")?,
+            object: crate::runtime::required(object, "object")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("object", &self.object)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl crate::HasId for Owner {
     fn id(&self) -> &str {
         &self.id
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OwnerAddress {
-    #[serde(default)]
     pub city: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for OwnerAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for OwnerAddress {
+    const NAME: &'static str = "OwnerAddress";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut city = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "city" => city = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self { city, extra: __extra })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OwnerAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("city", &self.city)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -223,33 +495,120 @@ impl<'de> serde::Deserialize<'de> for OwnerObject {
     }
 }
 /// A pet. Its `owner` is an id unless expanded.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pet {
     /// Another pet, by id unless expanded; it may have been deleted since.
-    #[serde(default)]
     pub best_friend: Option<crate::Expandable<PetBestFriend>>,
     pub created: crate::Timestamp,
     /// Free-form data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
     pub id: String,
     pub metadata: std::collections::BTreeMap<String, String>,
     pub name: String,
     /// Only set for some pets, e.g. metadata\[key\] style.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     pub object: PetObject,
-    #[serde(default)]
     pub owner: Option<crate::Expandable<Owner>>,
-    #[serde(default)]
     pub photos: Option<Vec<String>>,
     pub status: PetStatus,
     /// The pet's favourite toy, one of several kinds.
-    #[serde(default)]
     pub toy: Option<PetToy>,
-    #[serde(default)]
     pub weight: Option<f64>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra_2: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Pet {
+    const NAME: &'static str = "Pet";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut best_friend = None;
+        let mut created = None;
+        let mut extra = None;
+        let mut id = None;
+        let mut metadata = None;
+        let mut name = None;
+        let mut nickname = None;
+        let mut object = None;
+        let mut owner = None;
+        let mut photos = None;
+        let mut status = None;
+        let mut toy = None;
+        let mut weight = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "best_friend" => best_friend = __map.next_value()?,
+                "created" => created = Some(__map.next_value()?),
+                "extra" => extra = __map.next_value()?,
+                "id" => id = Some(__map.next_value()?),
+                "metadata" => metadata = Some(__map.next_value()?),
+                "name" => name = Some(__map.next_value()?),
+                "nickname" => nickname = __map.next_value()?,
+                "object" => object = Some(__map.next_value()?),
+                "owner" => owner = __map.next_value()?,
+                "photos" => photos = __map.next_value()?,
+                "status" => status = Some(__map.next_value()?),
+                "toy" => toy = __map.next_value()?,
+                "weight" => weight = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            best_friend,
+            created: crate::runtime::required(created, "created")?,
+            extra,
+            id: crate::runtime::required(id, "id")?,
+            metadata: crate::runtime::required(metadata, "metadata")?,
+            name: crate::runtime::required(name, "name")?,
+            nickname,
+            object: crate::runtime::required(object, "object")?,
+            owner,
+            photos,
+            status: crate::runtime::required(status, "status")?,
+            toy,
+            weight,
+            extra_2: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("best_friend", &self.best_friend)?;
+        map.serialize_entry("created", &self.created)?;
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("owner", &self.owner)?;
+        map.serialize_entry("photos", &self.photos)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("toy", &self.toy)?;
+        map.serialize_entry("weight", &self.weight)?;
+        for (key, value) in &self.extra_2 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 impl crate::HasId for Pet {
     fn id(&self) -> &str {
@@ -413,11 +772,57 @@ impl<'de> serde::Deserialize<'de> for PetToy {
         }
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rope {
     pub length: i64,
     pub object: RopeObject,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Rope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Rope {
+    const NAME: &'static str = "Rope";
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut length = None;
+        let mut object = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "length" => length = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            length: crate::runtime::required(length, "length")?,
+            object: crate::runtime::required(object, "object")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Rope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("length", &self.length)?;
+        map.serialize_entry("object", &self.object)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -9,6 +9,7 @@ mod options;
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Request;
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 

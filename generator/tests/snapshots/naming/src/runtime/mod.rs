@@ -12,6 +12,7 @@ pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_M
 pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
