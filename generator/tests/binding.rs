@@ -107,6 +107,39 @@ async fn params_are_form_encoded() {
     );
 }
 
+/// The call prepares the request at once: the future borrows only the client, so the id and
+/// the params may be gone before it is awaited, and nothing is sent until it is.
+#[tokio::test]
+async fn the_future_borrows_only_the_client() {
+    let server = TestServer::start(vec![Reply::json(200, &session_json("vs_9"))]).await;
+    let client = client(&server);
+    let future = {
+        let id = String::from("vs_9");
+        let params = RedactParams {
+            expand: Some(vec!["last_verification_report".into()]),
+        };
+        verification_sessions::redact(&client, &id, &params)
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        server.connections(),
+        0,
+        "nothing is sent before the future is polled"
+    );
+    let session = future.await.unwrap();
+    assert_eq!(session.id, "vs_9");
+    let requests = server.take_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].target,
+        "/v1/identity/verification_sessions/vs_9/redact"
+    );
+    assert_eq!(
+        requests[0].body_str(),
+        "expand%5B0%5D=last_verification_report"
+    );
+}
+
 #[tokio::test]
 async fn odd_ids_stay_one_path_segment() {
     for (id, wire) in [

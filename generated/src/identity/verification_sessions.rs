@@ -14,19 +14,26 @@ pub struct RedactParams {
 /// See [redacting sessions](https://stripe.com/docs/identity/verification-sessions#redact) for details.
 ///
 /// `POST /v1/identity/verification_sessions/{session}/redact` (operationId `PostIdentityVerificationSessionsSessionRedact`)
-pub async fn redact(
-    client: &crate::Client,
+pub fn redact<'a>(
+    client: &'a crate::Client,
     session: &str,
     params: &RedactParams,
-) -> crate::Result<crate::types::VerificationSession> {
-    let session = crate::runtime::path_segment("session", session, Some(5000))?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::POST,
-        server: None,
-        template: "/v1/identity/verification_sessions/{session}/redact",
-        path: &format!("/v1/identity/verification_sessions/{session}/redact"),
-        query: None,
-        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
-    };
-    client.execute(request).await
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::VerificationSession>,
+> + Send + 'a {
+    fn request(
+        session: &str,
+        params: &RedactParams,
+    ) -> crate::Result<crate::runtime::Request> {
+        let session = crate::runtime::path_segment("session", session, Some(5000))?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: None,
+            template: "/v1/identity/verification_sessions/{session}/redact",
+            path: format!("/v1/identity/verification_sessions/{session}/redact"),
+            query: None,
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+        })
+    }
+    client.execute(request(session, params))
 }

@@ -217,6 +217,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let params = type_ref(api, &TypeRef::Named(id), &home);
         quote!(params: &#params,)
     });
+    let arg_names: Vec<_> = path_params.iter().map(|p| ident(&p.name.rust)).collect();
+    let params_name = params.map(|_| quote!(params));
 
     // Each parameter is checked and percent-encoded into a local of the same name (raw
     // identifiers can't be inlined in a format string, so `r#type` becomes `type_`), then the
@@ -254,9 +256,9 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let path_expr = if encode.is_empty() {
-        quote!(#template)
+        quote!(#template.to_owned())
     } else {
-        quote!(&format!(#template))
+        quote!(format!(#template))
     };
 
     let fields: &[Field] = match params.map(|id| &api.types[api.resolve(id).0]) {
@@ -320,21 +322,31 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let method = ident(method.as_str());
 
+    let args: Vec<_> = args.collect();
+    // A plain function returning the runtime's future, not an `async fn`: the request is
+    // prepared (and arguments checked) right away by `request`, so no state machine is compiled
+    // per operation and the future borrows only the client.
     quote! {
         #docs
-        pub async fn #function(client: &crate::Client, #(#args,)* #params_arg) -> crate::Result<#response> {
-            #(#required_checks)*
-            #(#encode)*
-            #query_build
-            let request = crate::runtime::Request {
-                method: reqwest::Method::#method,
-                server: #server,
-                template: #template_literal,
-                path: #path_expr,
-                query: #query,
-                body: #body,
-            };
-            client.#execute(request).await
+        pub fn #function<'a>(
+            client: &'a crate::Client,
+            #(#args,)*
+            #params_arg
+        ) -> impl std::future::Future<Output = crate::Result<#response>> + Send + 'a {
+            fn request(#(#args,)* #params_arg) -> crate::Result<crate::runtime::Request> {
+                #(#required_checks)*
+                #(#encode)*
+                #query_build
+                Ok(crate::runtime::Request {
+                    method: reqwest::Method::#method,
+                    server: #server,
+                    template: #template_literal,
+                    path: #path_expr,
+                    query: #query,
+                    body: #body,
+                })
+            }
+            client.#execute(request(#(#arg_names,)* #params_name))
         }
     }
 }

@@ -1,6 +1,10 @@
 {{ header }}
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -139,40 +143,31 @@ impl Client {
             (false, true) => (None, None),
             (false, false) => (Some(encoded), None),
         };
-        self.execute(Request { method, server: None, template: "(raw request)", path, query, body }).await
+        let path = path.to_owned();
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, body })).await
     }
 
-    /// Sends one request and decodes a successful answer as `T`.
-    pub(crate) async fn execute<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
-        let answer = self.send(request).await?;
-        let decode_error = |path: String, e: serde_json::Error| {
-            Error::Decode(Box::new(DecodeError {
-                status: answer.status,
-                request_id: answer.request_id.clone(),
-                path,
-                message: e.to_string(),
-                attempts: answer.attempts,
-            }))
-        };
-        // Plain serde_json, compiled once per response type; the path of a failure is worked
-        // out afterwards from the error's position (see `json_path_at`) rather than tracked
-        // during every decode, which would double the decoding code of thousands of types.
-        let text = std::str::from_utf8(&answer.body)
-            .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
-        super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
+    /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
+    ///
+    /// Not an `async fn`, and operations are not either: sending is one future for every
+    /// operation, and only decoding is per response type, so a binding of hundreds of
+    /// operations compiles one state machine rather than one per operation and per type.
+    pub(crate) fn execute<T: DeserializeOwned>(&self, request: Result<Request>) -> Execute<'_, T> {
+        Execute { answer: Box::pin(self.send(request)), decode: PhantomData }
     }
 {%- if uses_bytes %}
 
     /// Sends one request and returns a successful answer's body as it came (a PDF, say).
-    pub(crate) async fn execute_bytes(&self, request: Request<'_>) -> Result<Vec<u8>> {
-        Ok(self.send(request).await?.body.to_vec())
+    pub(crate) fn execute_bytes(&self, request: Result<Request>) -> impl Future<Output = Result<Vec<u8>>> + Send + '_ {
+        let answer = self.send(request);
+        async move { Ok(answer.await?.body.to_vec()) }
     }
 {%- endif %}
 
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
-    async fn send(&self, request: Request<'_>) -> Result<Answer> {
-        let Request { method, server, template, path, query, body } = request;
+    async fn send(&self, request: Result<Request>) -> Result<Answer> {
+        let Request { method, server, template, path, query, body } = request?;
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
@@ -360,8 +355,41 @@ fn is_safe_base(base: &str) -> bool {
     }
 }
 
+/// The future [`Client::execute`] returns: the answer, then decoding it.
+pub(crate) struct Execute<'a, T> {
+    answer: Pin<Box<dyn Future<Output = Result<Answer>> + Send + 'a>>,
+    decode: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Future for Execute<'_, T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        self.answer.as_mut().poll(cx).map(|answer| decode_answer(answer?))
+    }
+}
+
+/// Decodes a successful answer as `T`.
+fn decode_answer<T: DeserializeOwned>(answer: Answer) -> Result<T> {
+    let decode_error = |path: String, e: serde_json::Error| {
+        Error::Decode(Box::new(DecodeError {
+            status: answer.status,
+            request_id: answer.request_id.clone(),
+            path,
+            message: e.to_string(),
+            attempts: answer.attempts,
+        }))
+    };
+    // Plain serde_json, compiled once per response type; the path of a failure is worked
+    // out afterwards from the error's position (see `json_path_at`) rather than tracked
+    // during every decode, which would double the decoding code of thousands of types.
+    let text = std::str::from_utf8(&answer.body)
+        .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
+    super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
+}
+
 /// One request, as an operation function describes it to [`Client`].
-pub(crate) struct Request<'a> {
+pub(crate) struct Request {
     pub(crate) method: Method,
     /// The operation's own server, if it has one.
     pub(crate) server: Option<&'static str>,
@@ -369,7 +397,7 @@ pub(crate) struct Request<'a> {
     /// `path`, whose ids may be private.
     pub(crate) template: &'static str,
     /// The path, parameters already encoded.
-    pub(crate) path: &'a str,
+    pub(crate) path: String,
     /// The encoded query string, if any parameter was set.
     pub(crate) query: Option<String>,
     pub(crate) body: Option<Body>,

@@ -57,14 +57,18 @@ impl serde::Serialize for RetrieveResponse {
 /// Reports whether the service is up.
 ///
 /// `GET /health` (operationId `health`)
-pub async fn retrieve(client: &crate::Client) -> crate::Result<RetrieveResponse> {
-    let request = crate::runtime::Request {
-        method: reqwest::Method::GET,
-        server: None,
-        template: "/health",
-        path: "/health",
-        query: None,
-        body: None,
-    };
-    client.execute(request).await
+pub fn retrieve<'a>(
+    client: &'a crate::Client,
+) -> impl std::future::Future<Output = crate::Result<RetrieveResponse>> + Send + 'a {
+    fn request() -> crate::Result<crate::runtime::Request> {
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            server: None,
+            template: "/health",
+            path: "/health".to_owned(),
+            query: None,
+            body: None,
+        })
+    }
+    client.execute(request())
 }

@@ -87,34 +87,45 @@ impl<'de> serde::Deserialize<'de> for UpdateThingParamsKind {
 /// Also lands on `things::update`, so both fall back to their operationIds.
 ///
 /// `PATCH /v1/things` (operationId `PatchThings`)
-pub async fn patch_things(client: &crate::Client) -> crate::Result<bool> {
-    let request = crate::runtime::Request {
-        method: reqwest::Method::PATCH,
-        server: None,
-        template: "/v1/things",
-        path: "/v1/things",
-        query: None,
-        body: Some(crate::runtime::Body::Form(String::new())),
-    };
-    client.execute(request).await
+pub fn patch_things<'a>(
+    client: &'a crate::Client,
+) -> impl std::future::Future<Output = crate::Result<bool>> + Send + 'a {
+    fn request() -> crate::Result<crate::runtime::Request> {
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::PATCH,
+            server: None,
+            template: "/v1/things",
+            path: "/v1/things".to_owned(),
+            query: None,
+            body: Some(crate::runtime::Body::Form(String::new())),
+        })
+    }
+    client.execute(request())
 }
 /// `POST /v1/things/{id}` (operationId `UpdateThing`)
-pub async fn update_thing(
-    client: &crate::Client,
+pub fn update_thing<'a>(
+    client: &'a crate::Client,
     id: &str,
     params: &UpdateThingParams,
-) -> crate::Result<crate::types::IssuingCard> {
-    if params.kind.is_none() {
-        return Err(crate::InvalidArgument::new("kind", "is required").into());
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::IssuingCard>,
+> + Send + 'a {
+    fn request(
+        id: &str,
+        params: &UpdateThingParams,
+    ) -> crate::Result<crate::runtime::Request> {
+        if params.kind.is_none() {
+            return Err(crate::InvalidArgument::new("kind", "is required").into());
+        }
+        let id = crate::runtime::path_segment("id", id, Some(64))?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: None,
+            template: "/v1/things/{id}",
+            path: format!("/v1/things/{id}"),
+            query: None,
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+        })
     }
-    let id = crate::runtime::path_segment("id", id, Some(64))?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::POST,
-        server: None,
-        template: "/v1/things/{id}",
-        path: &format!("/v1/things/{id}"),
-        query: None,
-        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
-    };
-    client.execute(request).await
+    client.execute(request(id, params))
 }

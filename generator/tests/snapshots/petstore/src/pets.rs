@@ -83,60 +83,70 @@ pub struct UpdateParams {
 /// Creates a pet. See [the guide](https://pets.example.test/docs/pets) and <https://example.test/x>.
 ///
 /// `POST /v1/pets` (operationId `PostPets`)
-pub async fn create(
-    client: &crate::Client,
+pub fn create<'a>(
+    client: &'a crate::Client,
     params: &CreateParams,
-) -> crate::Result<crate::types::Pet> {
-    if params.name.is_none() {
-        return Err(crate::InvalidArgument::new("name", "is required").into());
+) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+    fn request(params: &CreateParams) -> crate::Result<crate::runtime::Request> {
+        if params.name.is_none() {
+            return Err(crate::InvalidArgument::new("name", "is required").into());
+        }
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: None,
+            template: "/v1/pets",
+            path: "/v1/pets".to_owned(),
+            query: None,
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+        })
     }
-    let request = crate::runtime::Request {
-        method: reqwest::Method::POST,
-        server: None,
-        template: "/v1/pets",
-        path: "/v1/pets",
-        query: None,
-        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
-    };
-    client.execute(request).await
+    client.execute(request(params))
 }
 /// `DELETE /v1/pets/{pet}` (operationId `DeletePetsPet`)
-pub async fn delete(
-    client: &crate::Client,
+pub fn delete<'a>(
+    client: &'a crate::Client,
     pet: &str,
-) -> crate::Result<crate::types::DeletedPet> {
-    let pet = crate::runtime::path_segment("pet", pet, None)?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::DELETE,
-        server: None,
-        template: "/v1/pets/{pet}",
-        path: &format!("/v1/pets/{pet}"),
-        query: None,
-        body: None,
-    };
-    client.execute(request).await
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::DeletedPet>,
+> + Send + 'a {
+    fn request(pet: &str) -> crate::Result<crate::runtime::Request> {
+        let pet = crate::runtime::path_segment("pet", pet, None)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::DELETE,
+            server: None,
+            template: "/v1/pets/{pet}",
+            path: format!("/v1/pets/{pet}"),
+            query: None,
+            body: None,
+        })
+    }
+    client.execute(request(pet))
 }
 /// Lists pets, newest first.
 ///
 /// `GET /v1/pets` (operationId `GetPets`)
-pub async fn list(
-    client: &crate::Client,
+pub fn list<'a>(
+    client: &'a crate::Client,
     params: &ListParams,
-) -> crate::Result<crate::List<crate::types::Pet>> {
-    let mut query = crate::runtime::Query::new();
-    query.push("limit", params.limit.as_ref(), false)?;
-    query.push("starting_after", params.starting_after.as_ref(), false)?;
-    query.push("expand", params.expand.as_ref(), true)?;
-    query.push("created", params.created.as_ref(), true)?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::GET,
-        server: None,
-        template: "/v1/pets",
-        path: "/v1/pets",
-        query: query.finish(),
-        body: None,
-    };
-    client.execute(request).await
+) -> impl std::future::Future<
+    Output = crate::Result<crate::List<crate::types::Pet>>,
+> + Send + 'a {
+    fn request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
+        let mut query = crate::runtime::Query::new();
+        query.push("limit", params.limit.as_ref(), false)?;
+        query.push("starting_after", params.starting_after.as_ref(), false)?;
+        query.push("expand", params.expand.as_ref(), true)?;
+        query.push("created", params.created.as_ref(), true)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            server: None,
+            template: "/v1/pets",
+            path: "/v1/pets".to_owned(),
+            query: query.finish(),
+            body: None,
+        })
+    }
+    client.execute(request(params))
 }
 /** Every item of [`list`], as a stream that fetches the next page when it needs it.
 
@@ -159,41 +169,47 @@ pub fn list_auto_paging(
     })
 }
 /// `GET /v1/pets/{pet}` (operationId `GetPetsPet`)
-pub async fn retrieve(
-    client: &crate::Client,
+pub fn retrieve<'a>(
+    client: &'a crate::Client,
     pet: &str,
-) -> crate::Result<crate::types::Pet> {
-    let pet = crate::runtime::path_segment("pet", pet, Some(5000))?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::GET,
-        server: None,
-        template: "/v1/pets/{pet}",
-        path: &format!("/v1/pets/{pet}"),
-        query: None,
-        body: None,
-    };
-    client.execute(request).await
+) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+    fn request(pet: &str) -> crate::Result<crate::runtime::Request> {
+        let pet = crate::runtime::path_segment("pet", pet, Some(5000))?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            server: None,
+            template: "/v1/pets/{pet}",
+            path: format!("/v1/pets/{pet}"),
+            query: None,
+            body: None,
+        })
+    }
+    client.execute(request(pet))
 }
 /// `GET /v1/pets/search` (operationId `GetPetsSearch`)
-pub async fn search(
-    client: &crate::Client,
+pub fn search<'a>(
+    client: &'a crate::Client,
     params: &SearchParams,
-) -> crate::Result<crate::SearchList<crate::types::Pet>> {
-    if params.query.is_none() {
-        return Err(crate::InvalidArgument::new("query", "is required").into());
+) -> impl std::future::Future<
+    Output = crate::Result<crate::SearchList<crate::types::Pet>>,
+> + Send + 'a {
+    fn request(params: &SearchParams) -> crate::Result<crate::runtime::Request> {
+        if params.query.is_none() {
+            return Err(crate::InvalidArgument::new("query", "is required").into());
+        }
+        let mut query = crate::runtime::Query::new();
+        query.push("query", params.query.as_ref(), false)?;
+        query.push("page", params.page.as_ref(), false)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::GET,
+            server: None,
+            template: "/v1/pets/search",
+            path: "/v1/pets/search".to_owned(),
+            query: query.finish(),
+            body: None,
+        })
     }
-    let mut query = crate::runtime::Query::new();
-    query.push("query", params.query.as_ref(), false)?;
-    query.push("page", params.page.as_ref(), false)?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::GET,
-        server: None,
-        template: "/v1/pets/search",
-        path: "/v1/pets/search",
-        query: query.finish(),
-        body: None,
-    };
-    client.execute(request).await
+    client.execute(request(params))
 }
 /** Every item of [`search`], as a stream that fetches the next page when it needs it.
 
@@ -216,19 +232,24 @@ pub fn search_auto_paging(
     })
 }
 /// `POST /v1/pets/{pet}` (operationId `PostPetsPet`)
-pub async fn update(
-    client: &crate::Client,
+pub fn update<'a>(
+    client: &'a crate::Client,
     pet: &str,
     params: &UpdateParams,
-) -> crate::Result<crate::types::Pet> {
-    let pet = crate::runtime::path_segment("pet", pet, None)?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::POST,
-        server: None,
-        template: "/v1/pets/{pet}",
-        path: &format!("/v1/pets/{pet}"),
-        query: None,
-        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
-    };
-    client.execute(request).await
+) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+    fn request(
+        pet: &str,
+        params: &UpdateParams,
+    ) -> crate::Result<crate::runtime::Request> {
+        let pet = crate::runtime::path_segment("pet", pet, None)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: None,
+            template: "/v1/pets/{pet}",
+            path: format!("/v1/pets/{pet}"),
+            query: None,
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+        })
+    }
+    client.execute(request(pet, params))
 }

@@ -4,21 +4,27 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct AdoptParams {}
 /// `POST /v1/owners/{owner}/pets/{pet}/adopt` (operationId `PostOwnersOwnerPetsPetAdopt`)
-pub async fn adopt(
-    client: &crate::Client,
+pub fn adopt<'a>(
+    client: &'a crate::Client,
     owner: &str,
     pet: &str,
     params: &AdoptParams,
-) -> crate::Result<crate::types::Pet> {
-    let owner = crate::runtime::path_segment("owner", owner, None)?;
-    let pet = crate::runtime::path_segment("pet", pet, None)?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::POST,
-        server: None,
-        template: "/v1/owners/{owner}/pets/{pet}/adopt",
-        path: &format!("/v1/owners/{owner}/pets/{pet}/adopt"),
-        query: None,
-        body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
-    };
-    client.execute(request).await
+) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+    fn request(
+        owner: &str,
+        pet: &str,
+        params: &AdoptParams,
+    ) -> crate::Result<crate::runtime::Request> {
+        let owner = crate::runtime::path_segment("owner", owner, None)?;
+        let pet = crate::runtime::path_segment("pet", pet, None)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: None,
+            template: "/v1/owners/{owner}/pets/{pet}/adopt",
+            path: format!("/v1/owners/{owner}/pets/{pet}/adopt"),
+            query: None,
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+        })
+    }
+    client.execute(request(owner, pet, params))
 }

@@ -11,26 +11,31 @@ pub struct CreateParams {
     pub tags: Option<Vec<String>>,
 }
 /// `POST /v1/pets/{pet}/photos` (operationId `PostPetsPetPhotos`)
-pub async fn create(
-    client: &crate::Client,
+pub fn create<'a>(
+    client: &'a crate::Client,
     pet: &str,
     params: &CreateParams,
-) -> crate::Result<crate::types::Pet> {
-    if params.file.is_none() {
-        return Err(crate::InvalidArgument::new("file", "is required").into());
-    }
-    let pet = crate::runtime::path_segment("pet", pet, None)?;
-    let request = crate::runtime::Request {
-        method: reqwest::Method::POST,
-        server: Some("https://files.pets.example.test"),
-        template: "/v1/pets/{pet}/photos",
-        path: &format!("/v1/pets/{pet}/photos"),
-        query: None,
-        body: Some(
-            crate::runtime::Body::Multipart(
-                crate::runtime::multipart(params, &[("file", params.file.as_ref())])?,
+) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+    fn request(
+        pet: &str,
+        params: &CreateParams,
+    ) -> crate::Result<crate::runtime::Request> {
+        if params.file.is_none() {
+            return Err(crate::InvalidArgument::new("file", "is required").into());
+        }
+        let pet = crate::runtime::path_segment("pet", pet, None)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: Some("https://files.pets.example.test"),
+            template: "/v1/pets/{pet}/photos",
+            path: format!("/v1/pets/{pet}/photos"),
+            query: None,
+            body: Some(
+                crate::runtime::Body::Multipart(
+                    crate::runtime::multipart(params, &[("file", params.file.as_ref())])?,
+                ),
             ),
-        ),
-    };
-    client.execute(request).await
+        })
+    }
+    client.execute(request(pet, params))
 }
