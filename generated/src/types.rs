@@ -29,6 +29,14 @@ impl<'de> serde::Deserialize<'de> for Address {
 }
 impl crate::runtime::FromObject for Address {
     const NAME: &'static str = "Address";
+    const FIELDS: &'static [&'static str] = &[
+        "city",
+        "country",
+        "line1",
+        "line2",
+        "postal_code",
+        "state",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -68,14 +76,16 @@ impl crate::runtime::FromObject for Address {
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 6 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("city", &self.city)?;
         map.serialize_entry("country", &self.country)?;
         map.serialize_entry("line1", &self.line1)?;
         map.serialize_entry("line2", &self.line2)?;
         map.serialize_entry("postal_code", &self.postal_code)?;
         map.serialize_entry("state", &self.state)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -118,6 +128,21 @@ impl<'de> serde::Deserialize<'de> for ApiErrors {
 }
 impl crate::runtime::FromObject for ApiErrors {
     const NAME: &'static str = "ApiErrors";
+    const FIELDS: &'static [&'static str] = &[
+        "charge",
+        "code",
+        "decline_code",
+        "doc_url",
+        "message",
+        "param",
+        "payment_intent",
+        "payment_method",
+        "payment_method_type",
+        "request_log_url",
+        "setup_intent",
+        "source",
+        "type",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -178,7 +203,18 @@ impl crate::runtime::FromObject for ApiErrors {
 impl serde::Serialize for ApiErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + usize::from(self.charge.is_some())
+            + usize::from(self.code.is_some()) + usize::from(self.decline_code.is_some())
+            + usize::from(self.doc_url.is_some()) + usize::from(self.message.is_some())
+            + usize::from(self.param.is_some())
+            + usize::from(self.payment_intent.is_some())
+            + usize::from(self.payment_method.is_some())
+            + usize::from(self.payment_method_type.is_some())
+            + usize::from(self.request_log_url.is_some())
+            + usize::from(self.setup_intent.is_some())
+            + usize::from(self.source.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.charge {
             map.serialize_entry("charge", value)?;
         }
@@ -216,7 +252,7 @@ impl serde::Serialize for ApiErrors {
             map.serialize_entry("source", value)?;
         }
         map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -294,6 +330,7 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 impl crate::runtime::FromObject for Error {
     const NAME: &'static str = "Error";
+    const FIELDS: &'static [&'static str] = &["error"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -318,9 +355,11 @@ impl crate::runtime::FromObject for Error {
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("error", &self.error)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -347,6 +386,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDataDocumentReportDateOfBirth {
 }
 impl crate::runtime::FromObject for GelatoDataDocumentReportDateOfBirth {
     const NAME: &'static str = "GelatoDataDocumentReportDateOfBirth";
+    const FIELDS: &'static [&'static str] = &["day", "month", "year"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -377,11 +417,13 @@ impl crate::runtime::FromObject for GelatoDataDocumentReportDateOfBirth {
 impl serde::Serialize for GelatoDataDocumentReportDateOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 3 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("day", &self.day)?;
         map.serialize_entry("month", &self.month)?;
         map.serialize_entry("year", &self.year)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -434,6 +476,20 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReport {
 }
 impl crate::runtime::FromObject for GelatoDocumentReport {
     const NAME: &'static str = "GelatoDocumentReport";
+    const FIELDS: &'static [&'static str] = &[
+        "address",
+        "dob",
+        "error",
+        "expiration_date",
+        "files",
+        "first_name",
+        "issued_date",
+        "issuing_country",
+        "last_name",
+        "number",
+        "status",
+        "type",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -491,7 +547,9 @@ impl crate::runtime::FromObject for GelatoDocumentReport {
 impl serde::Serialize for GelatoDocumentReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 12 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("address", &self.address)?;
         map.serialize_entry("dob", &self.dob)?;
         map.serialize_entry("error", &self.error)?;
@@ -504,7 +562,7 @@ impl serde::Serialize for GelatoDocumentReport {
         map.serialize_entry("number", &self.number)?;
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -529,6 +587,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportError {
 }
 impl crate::runtime::FromObject for GelatoDocumentReportError {
     const NAME: &'static str = "GelatoDocumentReportError";
+    const FIELDS: &'static [&'static str] = &["code", "reason"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -556,10 +615,12 @@ impl crate::runtime::FromObject for GelatoDocumentReportError {
 impl serde::Serialize for GelatoDocumentReportError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("reason", &self.reason)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -746,6 +807,15 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReport {
 }
 impl crate::runtime::FromObject for GelatoIdNumberReport {
     const NAME: &'static str = "GelatoIdNumberReport";
+    const FIELDS: &'static [&'static str] = &[
+        "dob",
+        "error",
+        "first_name",
+        "id_number",
+        "id_number_type",
+        "last_name",
+        "status",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -788,7 +858,9 @@ impl crate::runtime::FromObject for GelatoIdNumberReport {
 impl serde::Serialize for GelatoIdNumberReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 7 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("dob", &self.dob)?;
         map.serialize_entry("error", &self.error)?;
         map.serialize_entry("first_name", &self.first_name)?;
@@ -796,7 +868,7 @@ impl serde::Serialize for GelatoIdNumberReport {
         map.serialize_entry("id_number_type", &self.id_number_type)?;
         map.serialize_entry("last_name", &self.last_name)?;
         map.serialize_entry("status", &self.status)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -821,6 +893,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportError {
 }
 impl crate::runtime::FromObject for GelatoIdNumberReportError {
     const NAME: &'static str = "GelatoIdNumberReportError";
+    const FIELDS: &'static [&'static str] = &["code", "reason"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -848,10 +921,12 @@ impl crate::runtime::FromObject for GelatoIdNumberReportError {
 impl serde::Serialize for GelatoIdNumberReportError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("reason", &self.reason)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -990,6 +1065,12 @@ impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptions {
 }
 impl crate::runtime::FromObject for GelatoReportDocumentOptions {
     const NAME: &'static str = "GelatoReportDocumentOptions";
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_types",
+        "require_id_number",
+        "require_live_capture",
+        "require_matching_selfie",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1025,7 +1106,13 @@ impl crate::runtime::FromObject for GelatoReportDocumentOptions {
 impl serde::Serialize for GelatoReportDocumentOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = usize::from(self.allowed_types.is_some())
+            + usize::from(self.require_id_number.is_some())
+            + usize::from(self.require_live_capture.is_some())
+            + usize::from(self.require_matching_selfie.is_some())
+            + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.allowed_types {
             map.serialize_entry("allowed_types", value)?;
         }
@@ -1038,7 +1125,7 @@ impl serde::Serialize for GelatoReportDocumentOptions {
         if let Some(value) = &self.require_matching_selfie {
             map.serialize_entry("require_matching_selfie", value)?;
         }
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1060,6 +1147,7 @@ impl<'de> serde::Deserialize<'de> for GelatoReportIdNumberOptions {
 }
 impl crate::runtime::FromObject for GelatoReportIdNumberOptions {
     const NAME: &'static str = "GelatoReportIdNumberOptions";
+    const FIELDS: &'static [&'static str] = &[];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1075,8 +1163,10 @@ impl crate::runtime::FromObject for GelatoReportIdNumberOptions {
 impl serde::Serialize for GelatoReportIdNumberOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        for (key, value) in &self.extra {
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1105,6 +1195,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReport {
 }
 impl crate::runtime::FromObject for GelatoSelfieReport {
     const NAME: &'static str = "GelatoSelfieReport";
+    const FIELDS: &'static [&'static str] = &["document", "error", "selfie", "status"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1138,12 +1229,14 @@ impl crate::runtime::FromObject for GelatoSelfieReport {
 impl serde::Serialize for GelatoSelfieReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 4 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("document", &self.document)?;
         map.serialize_entry("error", &self.error)?;
         map.serialize_entry("selfie", &self.selfie)?;
         map.serialize_entry("status", &self.status)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1168,6 +1261,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportError {
 }
 impl crate::runtime::FromObject for GelatoSelfieReportError {
     const NAME: &'static str = "GelatoSelfieReportError";
+    const FIELDS: &'static [&'static str] = &["code", "reason"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1195,10 +1289,12 @@ impl crate::runtime::FromObject for GelatoSelfieReportError {
 impl serde::Serialize for GelatoSelfieReportError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("reason", &self.reason)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1286,6 +1382,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionLastError {
 }
 impl crate::runtime::FromObject for GelatoSessionLastError {
     const NAME: &'static str = "GelatoSessionLastError";
+    const FIELDS: &'static [&'static str] = &["code", "reason"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1313,10 +1410,12 @@ impl crate::runtime::FromObject for GelatoSessionLastError {
 impl serde::Serialize for GelatoSessionLastError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("code", &self.code)?;
         map.serialize_entry("reason", &self.reason)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1443,6 +1542,7 @@ impl<'de> serde::Deserialize<'de> for GelatoVerificationReportOptions {
 }
 impl crate::runtime::FromObject for GelatoVerificationReportOptions {
     const NAME: &'static str = "GelatoVerificationReportOptions";
+    const FIELDS: &'static [&'static str] = &["document", "id_number"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1470,14 +1570,17 @@ impl crate::runtime::FromObject for GelatoVerificationReportOptions {
 impl serde::Serialize for GelatoVerificationReportOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = usize::from(self.document.is_some())
+            + usize::from(self.id_number.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.document {
             map.serialize_entry("document", value)?;
         }
         if let Some(value) = &self.id_number {
             map.serialize_entry("id_number", value)?;
         }
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1512,6 +1615,14 @@ impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputs {
 }
 impl crate::runtime::FromObject for GelatoVerifiedOutputs {
     const NAME: &'static str = "GelatoVerifiedOutputs";
+    const FIELDS: &'static [&'static str] = &[
+        "address",
+        "dob",
+        "first_name",
+        "id_number",
+        "id_number_type",
+        "last_name",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1551,14 +1662,16 @@ impl crate::runtime::FromObject for GelatoVerifiedOutputs {
 impl serde::Serialize for GelatoVerifiedOutputs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 6 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("address", &self.address)?;
         map.serialize_entry("dob", &self.dob)?;
         map.serialize_entry("first_name", &self.first_name)?;
         map.serialize_entry("id_number", &self.id_number)?;
         map.serialize_entry("id_number_type", &self.id_number_type)?;
         map.serialize_entry("last_name", &self.last_name)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1597,6 +1710,18 @@ impl<'de> serde::Deserialize<'de> for VerificationReport {
 }
 impl crate::runtime::FromObject for VerificationReport {
     const NAME: &'static str = "VerificationReport";
+    const FIELDS: &'static [&'static str] = &[
+        "created",
+        "document",
+        "id",
+        "id_number",
+        "livemode",
+        "object",
+        "options",
+        "selfie",
+        "type",
+        "verification_session",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1648,7 +1773,12 @@ impl crate::runtime::FromObject for VerificationReport {
 impl serde::Serialize for VerificationReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 5 + usize::from(self.document.is_some())
+            + usize::from(self.id_number.is_some()) + usize::from(self.options.is_some())
+            + usize::from(self.selfie.is_some()) + usize::from(self.r#type.is_some())
+            + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.document {
             map.serialize_entry("document", value)?;
@@ -1669,7 +1799,7 @@ impl serde::Serialize for VerificationReport {
             map.serialize_entry("type", value)?;
         }
         map.serialize_entry("verification_session", &self.verification_session)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1815,6 +1945,22 @@ impl<'de> serde::Deserialize<'de> for VerificationSession {
 }
 impl crate::runtime::FromObject for VerificationSession {
     const NAME: &'static str = "VerificationSession";
+    const FIELDS: &'static [&'static str] = &[
+        "client_secret",
+        "created",
+        "id",
+        "last_error",
+        "last_verification_report",
+        "livemode",
+        "metadata",
+        "object",
+        "options",
+        "redaction",
+        "status",
+        "type",
+        "url",
+        "verified_outputs",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1880,7 +2026,9 @@ impl crate::runtime::FromObject for VerificationSession {
 impl serde::Serialize for VerificationSession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 14 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("client_secret", &self.client_secret)?;
         map.serialize_entry("created", &self.created)?;
         map.serialize_entry("id", &self.id)?;
@@ -1895,7 +2043,7 @@ impl serde::Serialize for VerificationSession {
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("url", &self.url)?;
         map.serialize_entry("verified_outputs", &self.verified_outputs)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -1962,6 +2110,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
 }
 impl crate::runtime::FromObject for VerificationSessionRedaction {
     const NAME: &'static str = "VerificationSessionRedaction";
+    const FIELDS: &'static [&'static str] = &["status"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -1986,9 +2135,11 @@ impl crate::runtime::FromObject for VerificationSessionRedaction {
 impl serde::Serialize for VerificationSessionRedaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("status", &self.status)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()

@@ -150,3 +150,33 @@ fn objects_decode_member_by_member() {
     let err = redaction(r#"{"status": 5}"#).unwrap_err();
     assert_eq!((err.line(), err.column()), (1, 12), "{err}");
 }
+
+/// Flattened into a caller's own type, an object takes only its declared members, as serde's
+/// derive did; and a declared name put into `extra` by hand is not written twice.
+#[test]
+fn objects_flatten_and_never_repeat_a_key() {
+    use stripe_api::types::VerificationSessionRedaction;
+    #[derive(serde::Deserialize)]
+    struct Wrapper {
+        #[serde(flatten)]
+        redaction: VerificationSessionRedaction,
+        #[serde(flatten)]
+        rest: std::collections::BTreeMap<String, Value>,
+    }
+    let wrapper: Wrapper = serde_json::from_str(r#"{"status": "processing", "mine": 1}"#).unwrap();
+    assert_eq!(wrapper.redaction.status.as_str(), "processing");
+    assert!(
+        wrapper.redaction.extra.is_empty(),
+        "{:?}",
+        wrapper.redaction.extra
+    );
+    assert_eq!(wrapper.rest.keys().collect::<Vec<_>>(), ["mine"]);
+
+    let mut redaction: VerificationSessionRedaction =
+        serde_json::from_str(r#"{"status": "redacted", "new": true}"#).unwrap();
+    redaction
+        .extra
+        .insert("status".into(), Value::from("shadow"));
+    let text = serde_json::to_string(&redaction).unwrap();
+    assert_eq!(text, r#"{"status":"redacted","new":true}"#);
+}

@@ -21,7 +21,7 @@ pub fn redact<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<crate::types::VerificationSession>,
 > + Send + 'a {
-    fn request(
+    fn __request(
         session: &str,
         params: &RedactParams,
     ) -> crate::Result<crate::runtime::Request> {
@@ -35,5 +35,5 @@ pub fn redact<'a>(
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
-    client.execute(request(session, params))
+    client.execute(__request(session, params))
 }

@@ -14,6 +14,8 @@ pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
 pub(crate) use json::{deserialize_object, required, FromObject, Key};
+#[cfg(feature = "serialize")]
+pub(crate) use json::undeclared;
 pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};

@@ -285,14 +285,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             let field = ident(&f.name.rust);
             let api_name = &f.name.api;
             let deep = matches!(f.wire, Wire::Query { deep: true });
-            quote!(query.push(#api_name, params.#field.as_ref(), #deep)?;)
+            quote!(__query.push(#api_name, params.#field.as_ref(), #deep)?;)
         });
         (
             quote! {
-                let mut query = crate::runtime::Query::new();
+                let mut __query = crate::runtime::Query::new();
                 #(#pushes)*
             },
-            quote!(query.finish()),
+            quote!(__query.finish()),
         )
     };
     let files = fields.iter().filter(|f| f.ty == TypeRef::Binary).map(|f| {
@@ -324,8 +324,9 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
     let args: Vec<_> = args.collect();
     // A plain function returning the runtime's future, not an `async fn`: the request is
-    // prepared (and arguments checked) right away by `request`, so no state machine is compiled
-    // per operation and the future borrows only the client.
+    // prepared (and arguments checked) right away by `__request`, so no state machine is
+    // compiled per operation and the future borrows only the client. Its name and the
+    // `__query` local start with `__`, which no parameter name does.
     quote! {
         #docs
         pub fn #function<'a>(
@@ -333,7 +334,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             #(#args,)*
             #params_arg
         ) -> impl std::future::Future<Output = crate::Result<#response>> + Send + 'a {
-            fn request(#(#args,)* #params_arg) -> crate::Result<crate::runtime::Request> {
+            fn __request(#(#args,)* #params_arg) -> crate::Result<crate::runtime::Request> {
                 #(#required_checks)*
                 #(#encode)*
                 #query_build
@@ -346,7 +347,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                     body: #body,
                 })
             }
-            client.#execute(request(#(#arg_names,)* #params_name))
+            client.#execute(__request(#(#arg_names,)* #params_name))
         }
     }
 }

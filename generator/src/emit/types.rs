@@ -184,6 +184,7 @@ fn emit_from_object(
     extra: &proc_macro2::Ident,
 ) -> TokenStream {
     let idents: Vec<_> = fields.iter().map(|f| &f.ident).collect();
+    let keys = fields.iter().map(|f| &f.field.name.api);
     let arms = fields.iter().map(|f| {
         let ident = &f.ident;
         let key = &f.field.name.api;
@@ -228,6 +229,7 @@ fn emit_from_object(
 
         impl crate::runtime::FromObject for #ty {
             const NAME: &'static str = #rust_name;
+            const FIELDS: &'static [&'static str] = &[#(#keys),*];
 
             fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
                 #(let #mutable #idents = None;)*
@@ -245,7 +247,9 @@ fn emit_from_object(
 }
 
 /// Behind the `serialize` feature: an optional field that is `None` is left out, a nullable
-/// one is written as `null`, and the undeclared members go last.
+/// one is written as `null`, and the undeclared members go last, except any that a caller put
+/// in `extra` under a declared name (which would repeat a key). The map's length is given, for
+/// formats that need it.
 fn emit_response_serialize(
     ty: &proc_macro2::Ident,
     fields: &[ResponseField],
@@ -264,14 +268,37 @@ fn emit_response_serialize(
             quote!(map.serialize_entry(#key, &self.#ident)?;)
         }
     });
+    // The length as a sum: fields always written, one per optional field that is set, and the
+    // undeclared members (no `0 +`, which clippy would flag).
+    let always = fields
+        .iter()
+        .filter(|f| f.field.required || f.field.nullable)
+        .count();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if always > 0 {
+        let always = proc_macro2::Literal::usize_unsuffixed(always);
+        terms.push(quote!(#always));
+    }
+    terms.extend(
+        fields
+            .iter()
+            .filter(|f| !f.field.required && !f.field.nullable)
+            .map(|f| {
+                let ident = &f.ident;
+                quote!(usize::from(self.#ident.is_some()))
+            }),
+    );
+    terms.push(quote!(extra.clone().count()));
     quote! {
         #[cfg(feature = "serialize")]
         impl serde::Serialize for #ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
+                let extra = crate::runtime::undeclared::<Self>(&self.#extra);
+                let len = #(#terms)+*;
+                let mut map = serializer.serialize_map(Some(len))?;
                 #(#entries)*
-                for (key, value) in &self.#extra {
+                for (key, value) in extra {
                     map.serialize_entry(key, value)?;
                 }
                 map.end()

@@ -40,6 +40,8 @@ pub(crate) use json::decode_member;
 {%- endif %}
 {%- if uses_objects %}
 pub(crate) use json::{deserialize_object, required, FromObject, Key};
+#[cfg(feature = "serialize")]
+pub(crate) use json::undeclared;
 {%- endif %}
 {%- if uses_union_tags %}
 pub(crate) use json::union_tag;

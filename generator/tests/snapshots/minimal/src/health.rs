@@ -16,6 +16,7 @@ impl<'de> serde::Deserialize<'de> for RetrieveResponse {
 }
 impl crate::runtime::FromObject for RetrieveResponse {
     const NAME: &'static str = "RetrieveResponse";
+    const FIELDS: &'static [&'static str] = &["ok", "version"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -43,12 +44,14 @@ impl crate::runtime::FromObject for RetrieveResponse {
 impl serde::Serialize for RetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + usize::from(self.version.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("ok", &self.ok)?;
         if let Some(value) = &self.version {
             map.serialize_entry("version", value)?;
         }
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -60,7 +63,7 @@ impl serde::Serialize for RetrieveResponse {
 pub fn retrieve<'a>(
     client: &'a crate::Client,
 ) -> impl std::future::Future<Output = crate::Result<RetrieveResponse>> + Send + 'a {
-    fn request() -> crate::Result<crate::runtime::Request> {
+    fn __request() -> crate::Result<crate::runtime::Request> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
             server: None,
@@ -70,5 +73,5 @@ pub fn retrieve<'a>(
             body: None,
         })
     }
-    client.execute(request())
+    client.execute(__request())
 }

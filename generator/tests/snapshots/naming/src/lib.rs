@@ -5,6 +5,7 @@
 mod runtime;
 pub mod types;
 
+pub mod requests;
 pub mod things;
 pub mod types_api;
 /// The HTTP method type [`Client::raw_request`] takes, re-exported so callers need no `reqwest`.

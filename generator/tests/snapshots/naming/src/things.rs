@@ -90,7 +90,7 @@ impl<'de> serde::Deserialize<'de> for UpdateThingParamsKind {
 pub fn patch_things<'a>(
     client: &'a crate::Client,
 ) -> impl std::future::Future<Output = crate::Result<bool>> + Send + 'a {
-    fn request() -> crate::Result<crate::runtime::Request> {
+    fn __request() -> crate::Result<crate::runtime::Request> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::PATCH,
             server: None,
@@ -100,7 +100,7 @@ pub fn patch_things<'a>(
             body: Some(crate::runtime::Body::Form(String::new())),
         })
     }
-    client.execute(request())
+    client.execute(__request())
 }
 /// `POST /v1/things/{id}` (operationId `UpdateThing`)
 pub fn update_thing<'a>(
@@ -110,7 +110,7 @@ pub fn update_thing<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<crate::types::IssuingCard>,
 > + Send + 'a {
-    fn request(
+    fn __request(
         id: &str,
         params: &UpdateThingParams,
     ) -> crate::Result<crate::runtime::Request> {
@@ -127,5 +127,5 @@ pub fn update_thing<'a>(
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
-    client.execute(request(id, params))
+    client.execute(__request(id, params))
 }

@@ -19,6 +19,7 @@ impl<'de> serde::Deserialize<'de> for Card {
 }
 impl crate::runtime::FromObject for Card {
     const NAME: &'static str = "Card";
+    const FIELDS: &'static [&'static str] = &["extra", "id"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -46,12 +47,14 @@ impl crate::runtime::FromObject for Card {
 impl serde::Serialize for Card {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra_2);
+        let len = 1 + usize::from(self.extra.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.extra {
             map.serialize_entry("extra", value)?;
         }
         map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.extra_2 {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -79,6 +82,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCard {
 }
 impl crate::runtime::FromObject for IssuingCard {
     const NAME: &'static str = "IssuingCard";
+    const FIELDS: &'static [&'static str] = &["card", "id"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -102,14 +106,17 @@ impl crate::runtime::FromObject for IssuingCard {
 impl serde::Serialize for IssuingCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = usize::from(self.card.is_some()) + usize::from(self.id.is_some())
+            + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.card {
             map.serialize_entry("card", value)?;
         }
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
         }
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -134,6 +141,7 @@ impl<'de> serde::Deserialize<'de> for Node {
 }
 impl crate::runtime::FromObject for Node {
     const NAME: &'static str = "Node";
+    const FIELDS: &'static [&'static str] = &["children", "name", "next", "parent"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -167,7 +175,10 @@ impl crate::runtime::FromObject for Node {
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + usize::from(self.children.is_some())
+            + usize::from(self.parent.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.children {
             map.serialize_entry("children", value)?;
         }
@@ -176,7 +187,7 @@ impl serde::Serialize for Node {
         if let Some(value) = &self.parent {
             map.serialize_entry("parent", value)?;
         }
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -203,6 +214,14 @@ impl<'de> serde::Deserialize<'de> for OptionType {
 }
 impl crate::runtime::FromObject for OptionType {
     const NAME: &'static str = "OptionType";
+    const FIELDS: &'static [&'static str] = &[
+        "3d_secure",
+        "card",
+        "created",
+        "self",
+        "tree",
+        "type",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -242,7 +261,11 @@ impl crate::runtime::FromObject for OptionType {
 impl serde::Serialize for OptionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 3 + usize::from(self.card.is_some())
+            + usize::from(self.created.is_some()) + usize::from(self.tree.is_some())
+            + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("3d_secure", &self._3d_secure)?;
         if let Some(value) = &self.card {
             map.serialize_entry("card", value)?;
@@ -255,7 +278,7 @@ impl serde::Serialize for OptionType {
             map.serialize_entry("tree", value)?;
         }
         map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()

@@ -7,7 +7,7 @@ pub fn retrieve<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<crate::types::OptionType>,
 > + Send + 'a {
-    fn request(r#type: &str) -> crate::Result<crate::runtime::Request> {
+    fn __request(r#type: &str) -> crate::Result<crate::runtime::Request> {
         let type_ = crate::runtime::path_segment("type", r#type, None)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -18,5 +18,5 @@ pub fn retrieve<'a>(
             body: None,
         })
     }
-    client.execute(request(r#type))
+    client.execute(__request(r#type))
 }

@@ -87,7 +87,7 @@ pub fn create<'a>(
     client: &'a crate::Client,
     params: &CreateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn request(params: &CreateParams) -> crate::Result<crate::runtime::Request> {
+    fn __request(params: &CreateParams) -> crate::Result<crate::runtime::Request> {
         if params.name.is_none() {
             return Err(crate::InvalidArgument::new("name", "is required").into());
         }
@@ -100,7 +100,7 @@ pub fn create<'a>(
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
-    client.execute(request(params))
+    client.execute(__request(params))
 }
 /// `DELETE /v1/pets/{pet}` (operationId `DeletePetsPet`)
 pub fn delete<'a>(
@@ -109,7 +109,7 @@ pub fn delete<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<crate::types::DeletedPet>,
 > + Send + 'a {
-    fn request(pet: &str) -> crate::Result<crate::runtime::Request> {
+    fn __request(pet: &str) -> crate::Result<crate::runtime::Request> {
         let pet = crate::runtime::path_segment("pet", pet, None)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::DELETE,
@@ -120,7 +120,7 @@ pub fn delete<'a>(
             body: None,
         })
     }
-    client.execute(request(pet))
+    client.execute(__request(pet))
 }
 /// Lists pets, newest first.
 ///
@@ -131,22 +131,22 @@ pub fn list<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<crate::List<crate::types::Pet>>,
 > + Send + 'a {
-    fn request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
-        let mut query = crate::runtime::Query::new();
-        query.push("limit", params.limit.as_ref(), false)?;
-        query.push("starting_after", params.starting_after.as_ref(), false)?;
-        query.push("expand", params.expand.as_ref(), true)?;
-        query.push("created", params.created.as_ref(), true)?;
+    fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
+        let mut __query = crate::runtime::Query::new();
+        __query.push("limit", params.limit.as_ref(), false)?;
+        __query.push("starting_after", params.starting_after.as_ref(), false)?;
+        __query.push("expand", params.expand.as_ref(), true)?;
+        __query.push("created", params.created.as_ref(), true)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
             server: None,
             template: "/v1/pets",
             path: "/v1/pets".to_owned(),
-            query: query.finish(),
+            query: __query.finish(),
             body: None,
         })
     }
-    client.execute(request(params))
+    client.execute(__request(params))
 }
 /** Every item of [`list`], as a stream that fetches the next page when it needs it.
 
@@ -173,7 +173,7 @@ pub fn retrieve<'a>(
     client: &'a crate::Client,
     pet: &str,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn request(pet: &str) -> crate::Result<crate::runtime::Request> {
+    fn __request(pet: &str) -> crate::Result<crate::runtime::Request> {
         let pet = crate::runtime::path_segment("pet", pet, Some(5000))?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -184,7 +184,7 @@ pub fn retrieve<'a>(
             body: None,
         })
     }
-    client.execute(request(pet))
+    client.execute(__request(pet))
 }
 /// `GET /v1/pets/search` (operationId `GetPetsSearch`)
 pub fn search<'a>(
@@ -193,23 +193,23 @@ pub fn search<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<crate::SearchList<crate::types::Pet>>,
 > + Send + 'a {
-    fn request(params: &SearchParams) -> crate::Result<crate::runtime::Request> {
+    fn __request(params: &SearchParams) -> crate::Result<crate::runtime::Request> {
         if params.query.is_none() {
             return Err(crate::InvalidArgument::new("query", "is required").into());
         }
-        let mut query = crate::runtime::Query::new();
-        query.push("query", params.query.as_ref(), false)?;
-        query.push("page", params.page.as_ref(), false)?;
+        let mut __query = crate::runtime::Query::new();
+        __query.push("query", params.query.as_ref(), false)?;
+        __query.push("page", params.page.as_ref(), false)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
             server: None,
             template: "/v1/pets/search",
             path: "/v1/pets/search".to_owned(),
-            query: query.finish(),
+            query: __query.finish(),
             body: None,
         })
     }
-    client.execute(request(params))
+    client.execute(__request(params))
 }
 /** Every item of [`search`], as a stream that fetches the next page when it needs it.
 
@@ -237,7 +237,7 @@ pub fn update<'a>(
     pet: &str,
     params: &UpdateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn request(
+    fn __request(
         pet: &str,
         params: &UpdateParams,
     ) -> crate::Result<crate::runtime::Request> {
@@ -251,5 +251,5 @@ pub fn update<'a>(
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
-    client.execute(request(pet, params))
+    client.execute(__request(pet, params))
 }

@@ -18,6 +18,7 @@ impl<'de> serde::Deserialize<'de> for Ball {
 }
 impl crate::runtime::FromObject for Ball {
     const NAME: &'static str = "Ball";
+    const FIELDS: &'static [&'static str] = &["diameter", "object"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -45,10 +46,12 @@ impl crate::runtime::FromObject for Ball {
 impl serde::Serialize for Ball {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("diameter", &self.diameter)?;
         map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -114,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for DeletedPet {
 }
 impl crate::runtime::FromObject for DeletedPet {
     const NAME: &'static str = "DeletedPet";
+    const FIELDS: &'static [&'static str] = &["deleted", "id", "object"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -144,11 +148,13 @@ impl crate::runtime::FromObject for DeletedPet {
 impl serde::Serialize for DeletedPet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 3 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("deleted", &self.deleted)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -212,6 +218,7 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 impl crate::runtime::FromObject for Error {
     const NAME: &'static str = "Error";
+    const FIELDS: &'static [&'static str] = &["error"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -236,9 +243,11 @@ impl crate::runtime::FromObject for Error {
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("error", &self.error)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -260,6 +269,7 @@ impl<'de> serde::Deserialize<'de> for ErrorError {
 }
 impl crate::runtime::FromObject for ErrorError {
     const NAME: &'static str = "ErrorError";
+    const FIELDS: &'static [&'static str] = &["message", "type"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -287,12 +297,14 @@ impl crate::runtime::FromObject for ErrorError {
 impl serde::Serialize for ErrorError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + usize::from(self.message.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.message {
             map.serialize_entry("message", value)?;
         }
         map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -362,6 +374,7 @@ impl<'de> serde::Deserialize<'de> for Owner {
 }
 impl crate::runtime::FromObject for Owner {
     const NAME: &'static str = "Owner";
+    const FIELDS: &'static [&'static str] = &["address", "id", "object"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -392,11 +405,13 @@ impl crate::runtime::FromObject for Owner {
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 3 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("address", &self.address)?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -422,6 +437,7 @@ impl<'de> serde::Deserialize<'de> for OwnerAddress {
 }
 impl crate::runtime::FromObject for OwnerAddress {
     const NAME: &'static str = "OwnerAddress";
+    const FIELDS: &'static [&'static str] = &["city"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -443,9 +459,11 @@ impl crate::runtime::FromObject for OwnerAddress {
 impl serde::Serialize for OwnerAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("city", &self.city)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -526,6 +544,21 @@ impl<'de> serde::Deserialize<'de> for Pet {
 }
 impl crate::runtime::FromObject for Pet {
     const NAME: &'static str = "Pet";
+    const FIELDS: &'static [&'static str] = &[
+        "best_friend",
+        "created",
+        "extra",
+        "id",
+        "metadata",
+        "name",
+        "nickname",
+        "object",
+        "owner",
+        "photos",
+        "status",
+        "toy",
+        "weight",
+    ];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -586,7 +619,10 @@ impl crate::runtime::FromObject for Pet {
 impl serde::Serialize for Pet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra_2);
+        let len = 11 + usize::from(self.extra.is_some())
+            + usize::from(self.nickname.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("best_friend", &self.best_friend)?;
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.extra {
@@ -604,7 +640,7 @@ impl serde::Serialize for Pet {
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("toy", &self.toy)?;
         map.serialize_entry("weight", &self.weight)?;
-        for (key, value) in &self.extra_2 {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()
@@ -788,6 +824,7 @@ impl<'de> serde::Deserialize<'de> for Rope {
 }
 impl crate::runtime::FromObject for Rope {
     const NAME: &'static str = "Rope";
+    const FIELDS: &'static [&'static str] = &["length", "object"];
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
@@ -815,10 +852,12 @@ impl crate::runtime::FromObject for Rope {
 impl serde::Serialize for Rope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("length", &self.length)?;
         map.serialize_entry("object", &self.object)?;
-        for (key, value) in &self.extra {
+        for (key, value) in extra {
             map.serialize_entry(key, value)?;
         }
         map.end()

@@ -10,6 +10,8 @@ pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_M
 pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Request;
 pub(crate) use json::{deserialize_object, required, FromObject, Key};
+#[cfg(feature = "serialize")]
+pub(crate) use json::undeclared;
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 

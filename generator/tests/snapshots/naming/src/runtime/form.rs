@@ -268,6 +268,34 @@ impl ser::SerializeMap for Entries<'_> {
         Ok(())
     }
 }
+
+/// A query string built one parameter at a time, each in its declared style.
+pub(crate) struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    pub(crate) fn new() -> Self {
+        Query { pairs: Vec::new() }
+    }
+
+    /// Adds a parameter: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`, as the
+    /// API reads nested values); otherwise `form` style with `explode` (`a=v`, arrays as
+    /// `a=v1&a=v2`, objects as their members).
+    pub(crate) fn push<T: Serialize>(&mut self, name: &str, value: Option<&T>, deep: bool) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        let pairs = std::mem::take(&mut self.pairs);
+        let mut writer = FormWriter { pairs, key: name.to_owned(), explode: !deep, depth: 0 };
+        let done = value.serialize(&mut writer);
+        self.pairs = writer.pairs;
+        done.map_err(|e| InvalidArgument::new(name, e.to_string()).into())
+    }
+
+    /// The encoded query, or `None` when no parameter was set.
+    pub(crate) fn finish(self) -> Option<String> {
+        (!self.pairs.is_empty()).then(|| encode(&self.pairs))
+    }
+}
 fn encode(pairs: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
@@ -291,5 +319,17 @@ mod tests {
             "amount=100&expand%5B0%5D=a&expand%5B1%5D=b.c&flag=true&metadata%5Bk%5D=v+w"
         );
         assert_eq!(form_encode(&serde_json::json!({})).unwrap(), "");
+    }
+
+    #[test]
+    fn query_parameters_follow_their_style() {
+        let mut q = Query::new();
+        q.push("limit", Some(&3), false).unwrap();
+        q.push("ids", Some(&["a", "b"]), false).unwrap();
+        q.push("expand", Some(&["x"]), true).unwrap();
+        q.push("created", Some(&serde_json::json!({"gte": 1})), true).unwrap();
+        q.push("absent", None::<&String>, false).unwrap();
+        assert_eq!(q.finish().unwrap(), "limit=3&ids=a&ids=b&expand%5B0%5D=x&created%5Bgte%5D=1");
+        assert_eq!(Query::new().finish(), None);
     }
 }

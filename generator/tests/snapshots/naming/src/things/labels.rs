@@ -6,7 +6,7 @@ pub fn list_all_labels<'a>(
 ) -> impl std::future::Future<
     Output = crate::Result<std::collections::BTreeMap<String, i64>>,
 > + Send + 'a {
-    fn request() -> crate::Result<crate::runtime::Request> {
+    fn __request() -> crate::Result<crate::runtime::Request> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
             server: None,
@@ -16,14 +16,14 @@ pub fn list_all_labels<'a>(
             body: None,
         })
     }
-    client.execute(request())
+    client.execute(__request())
 }
 /// `GET /v1/things/{id}/labels` (operationId `ListThingLabels`)
 pub fn list_thing_labels<'a>(
     client: &'a crate::Client,
     id: &str,
 ) -> impl std::future::Future<Output = crate::Result<Vec<String>>> + Send + 'a {
-    fn request(id: &str) -> crate::Result<crate::runtime::Request> {
+    fn __request(id: &str) -> crate::Result<crate::runtime::Request> {
         let id = crate::runtime::path_segment("id", id, None)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -34,5 +34,5 @@ pub fn list_thing_labels<'a>(
             body: None,
         })
     }
-    client.execute(request(id))
+    client.execute(__request(id))
 }

@@ -10,7 +10,7 @@ pub fn adopt<'a>(
     pet: &str,
     params: &AdoptParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn request(
+    fn __request(
         owner: &str,
         pet: &str,
         params: &AdoptParams,
@@ -26,5 +26,5 @@ pub fn adopt<'a>(
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
-    client.execute(request(owner, pet, params))
+    client.execute(__request(owner, pet, params))
 }

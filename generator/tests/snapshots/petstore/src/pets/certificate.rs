@@ -5,7 +5,7 @@ pub fn retrieve<'a>(
     client: &'a crate::Client,
     pet: &str,
 ) -> impl std::future::Future<Output = crate::Result<Vec<u8>>> + Send + 'a {
-    fn request(pet: &str) -> crate::Result<crate::runtime::Request> {
+    fn __request(pet: &str) -> crate::Result<crate::runtime::Request> {
         let pet = crate::runtime::path_segment("pet", pet, None)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -16,5 +16,5 @@ pub fn retrieve<'a>(
             body: None,
         })
     }
-    client.execute_bytes(request(pet))
+    client.execute_bytes(__request(pet))
 }

@@ -16,7 +16,7 @@ pub fn create<'a>(
     pet: &str,
     params: &CreateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn request(
+    fn __request(
         pet: &str,
         params: &CreateParams,
     ) -> crate::Result<crate::runtime::Request> {
@@ -37,5 +37,5 @@ pub fn create<'a>(
             ),
         })
     }
-    client.execute(request(pet, params))
+    client.execute(__request(pet, params))
 }

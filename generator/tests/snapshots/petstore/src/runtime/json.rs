@@ -30,6 +30,10 @@ pub(crate) trait FromObject: Sized {
     /// The type's name, for "expected …" messages.
     const NAME: &'static str;
 
+    /// The members the spec declares, as the API spells them. A deserializer that serves
+    /// several types from one object (serde's `flatten`) hands this type only these.
+    const FIELDS: &'static [&'static str];
+
     /// Reads the object's members.
     fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -52,7 +56,7 @@ pub(crate) fn deserialize_object<'de, T: FromObject, D: serde::Deserializer<'de>
         }
     }
 
-    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(std::marker::PhantomData))
 }
 
 /// An object member's key: borrowed from the input unless it had escapes.
@@ -98,6 +102,15 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 
         deserializer.deserialize_str(KeyVisitor)
     }
+}
+
+/// The members of an object's `extra` map that do not repeat a declared one, in the order
+/// they are written.
+#[cfg(feature = "serialize")]
+pub(crate) fn undeclared<T: FromObject>(
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> impl Iterator<Item = (&String, &serde_json::Value)> + Clone {
+    extra.iter().filter(|(key, _)| !T::FIELDS.contains(&key.as_str()))
 }
 
 /// A required member's value, or serde's "missing field" error.

@@ -30,6 +30,7 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for List<T> {
 
 impl<T: serde::de::DeserializeOwned> FromObject for List<T> {
     const NAME: &'static str = "List";
+    const FIELDS: &'static [&'static str] = &["object", "data", "has_more", "url"];
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
@@ -79,6 +80,7 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for SearchList
 
 impl<T: serde::de::DeserializeOwned> FromObject for SearchList<T> {
     const NAME: &'static str = "SearchList";
+    const FIELDS: &'static [&'static str] = &["object", "data", "has_more", "next_page", "total_count", "url"];
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);

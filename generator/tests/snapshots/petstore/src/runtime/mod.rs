@@ -19,6 +19,8 @@ pub(crate) use client::Body;
 pub(crate) use client::Request;
 pub(crate) use json::decode_member;
 pub(crate) use json::{deserialize_object, required, FromObject, Key};
+#[cfg(feature = "serialize")]
+pub(crate) use json::undeclared;
 pub(crate) use json::union_tag;
 pub(crate) use form::form_encode;
 pub(crate) use form::Query;
