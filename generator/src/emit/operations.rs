@@ -209,15 +209,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         other => (type_ref(api, other, &home), quote!(execute)),
     };
 
-    let args = path_params.iter().map(|p| {
-        let arg = ident(&p.name.rust);
-        quote!(#arg: &str)
-    });
+    let arg_names: Vec<_> = path_params.iter().map(|p| ident(&p.name.rust)).collect();
+    let args: Vec<_> = arg_names.iter().map(|arg| quote!(#arg: &str)).collect();
     let params_arg = params.map(|id| {
         let params = type_ref(api, &TypeRef::Named(id), &home);
         quote!(params: &#params,)
     });
-    let arg_names: Vec<_> = path_params.iter().map(|p| ident(&p.name.rust)).collect();
     let params_name = params.map(|_| quote!(params));
 
     // Each parameter is checked and percent-encoded into a local of the same name (raw
@@ -322,7 +319,6 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let method = ident(method.as_str());
 
-    let args: Vec<_> = args.collect();
     // A plain function returning the runtime's future, not an `async fn`: the request is
     // prepared (and arguments checked) right away by `__request`, so no state machine is
     // compiled per operation and the future borrows only the client. Its name and the

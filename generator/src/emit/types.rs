@@ -90,16 +90,10 @@ fn emit_struct(
         let fields: Vec<_> = fields
             .iter()
             .enumerate()
-            .map(|(i, f)| {
-                let mut ty = type_ref(api, &f.ty, home);
-                if is_boxed(i) {
-                    ty = quote!(Box<#ty>);
-                }
-                ResponseField {
-                    field: f,
-                    ident: ident(&f.name.rust),
-                    ty,
-                }
+            .map(|(i, f)| ResponseField {
+                field: f,
+                ident: ident(&f.name.rust),
+                ty: field_type(api, f, home, is_boxed(i)),
             })
             .collect();
         let extra = ident(&naming::extra_field_name(
@@ -140,6 +134,11 @@ impl ResponseField<'_> {
     /// Required and not nullable: the one kind that is not an `Option` in Rust.
     fn is_plain(&self) -> bool {
         self.field.required && !self.field.nullable
+    }
+
+    /// Optional and not nullable: left out when `None`, rather than written as `null`.
+    fn is_omitted_when_none(&self) -> bool {
+        !self.field.required && !self.field.nullable
     }
 }
 
@@ -258,7 +257,7 @@ fn emit_response_serialize(
     let entries = fields.iter().map(|f| {
         let ident = &f.ident;
         let key = &f.field.name.api;
-        if !f.field.required && !f.field.nullable {
+        if f.is_omitted_when_none() {
             quote! {
                 if let Some(value) = &self.#ident {
                     map.serialize_entry(#key, value)?;
@@ -270,24 +269,16 @@ fn emit_response_serialize(
     });
     // The length as a sum: fields always written, one per optional field that is set, and the
     // undeclared members (no `0 +`, which clippy would flag).
-    let always = fields
-        .iter()
-        .filter(|f| f.field.required || f.field.nullable)
-        .count();
+    let always = fields.iter().filter(|f| !f.is_omitted_when_none()).count();
     let mut terms: Vec<TokenStream> = Vec::new();
     if always > 0 {
         let always = proc_macro2::Literal::usize_unsuffixed(always);
         terms.push(quote!(#always));
     }
-    terms.extend(
-        fields
-            .iter()
-            .filter(|f| !f.field.required && !f.field.nullable)
-            .map(|f| {
-                let ident = &f.ident;
-                quote!(usize::from(self.#ident.is_some()))
-            }),
-    );
+    terms.extend(fields.iter().filter(|f| f.is_omitted_when_none()).map(|f| {
+        let ident = &f.ident;
+        quote!(usize::from(self.#ident.is_some()))
+    }));
     terms.push(quote!(extra.clone().count()));
     quote! {
         #[cfg(feature = "serialize")]
@@ -317,10 +308,7 @@ fn emit_field(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
         wire,
     } = f;
     let field = ident(&name.rust);
-    let mut inner = type_ref(api, ty, home);
-    if boxed {
-        inner = quote!(Box<#inner>);
-    }
+    let inner = field_type(api, f, home, boxed);
     let docs = doc_attrs(docs.as_deref(), false);
     let rename = (unraw(&name.rust) != name.api).then(|| {
         let api_name = &name.api;
@@ -401,6 +389,16 @@ fn emit_enum(e: &EnumDef) -> TokenStream {
                 Ok(Self::from(value.as_ref()))
             }
         }
+    }
+}
+
+/// A field's Rust type without its `Option`: boxed when it would otherwise contain itself.
+fn field_type(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
+    let ty = type_ref(api, &f.ty, home);
+    if boxed {
+        quote!(Box<#ty>)
+    } else {
+        ty
     }
 }
 
