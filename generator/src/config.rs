@@ -106,9 +106,32 @@ impl Config {
         Ok(config)
     }
 
-    /// Checks what the file's syntax cannot: header names become string literals in the
-    /// generated client, so they must be HTTP tokens.
+    /// Checks what the file's syntax cannot: the crate's name and version go into the binding's
+    /// `Cargo.toml` and code, and header names into its client, so each must be what it claims
+    /// to be (a package name, a semantic version, an HTTP token) rather than escaped text.
     pub fn check(&self, file: &str) -> Result<(), SpecErrors> {
+        let mut errors = Vec::new();
+        let at_crate = Pointer::root().push("crate");
+        if let Some(why) = crate::escape::package_name_problem(&self.krate.name) {
+            errors.push(SpecError::new(
+                file,
+                &at_crate.push("name"),
+                format!(
+                    "{:?} is not a Cargo package name: it {why}",
+                    self.krate.name
+                ),
+            ));
+        }
+        if !is_semver(&self.krate.version) {
+            errors.push(SpecError::new(
+                file,
+                &at_crate.push("version"),
+                format!(
+                    "{:?} is not a semantic version (such as `0.1.0` or `1.2.3-beta.1`)",
+                    self.krate.version
+                ),
+            ));
+        }
         let c = &self.client;
         let headers = [
             ("api_version_header", &c.api_version_header),
@@ -117,7 +140,6 @@ impl Config {
             ("account_header", &c.account_header),
             ("should_retry_header", &c.should_retry_header),
         ];
-        let mut errors = Vec::new();
         for (key, value) in headers {
             let Some(name) = value else { continue };
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
@@ -154,6 +176,34 @@ impl Config {
     }
 }
 
+/// Whether `v` is a semantic version as Cargo reads one: `MAJOR.MINOR.PATCH`, then optionally
+/// `-pre.release` and `+build`, numbers without leading zeros.
+fn is_semver(v: &str) -> bool {
+    let ident_ok = |part: &str, numeric_no_zero: bool| {
+        !part.is_empty()
+            && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !(numeric_no_zero
+                && part.len() > 1
+                && part.starts_with('0')
+                && part.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let (rest, build) = match v.split_once('+') {
+        Some((r, b)) => (r, Some(b)),
+        None => (v, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (rest, None),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers
+            .iter()
+            .all(|n| n.bytes().all(|b| b.is_ascii_digit()) && ident_ok(n, true))
+        && pre.is_none_or(|p| p.split('.').all(|i| ident_ok(i, true)))
+        && build.is_none_or(|b| b.split('.').all(|i| ident_ok(i, false)))
+}
+
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
@@ -187,6 +237,38 @@ path_prefixes = ["/v1/b/"]
         assert!(c.operations.selects("A", "/v1/z"));
         assert!(c.operations.selects("Z", "/v1/b/1"));
         assert!(!c.operations.selects("Z", "/v1/c"));
+    }
+
+    #[test]
+    fn versions_are_semantic() {
+        for ok in ["0.1.0", "1.2.3-beta.1", "1.0.0+build.5", "10.20.30-rc-1+x"] {
+            assert!(is_semver(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "1",
+            "1.2",
+            "01.2.3",
+            "1.2.3-",
+            "1.2.3-01",
+            "1.2.3\"",
+            "1.2.3\n[x]",
+            "v1.2.3",
+        ] {
+            assert!(!is_semver(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_versions_that_cannot_be_written_safely_are_located_errors() {
+        let text = "spec = \"x\"\n[crate]\nname = \"a\\\"b\"\nversion = \"1\\n[x]\"\n[client]\naccount_header = \"A B\"\n[operations]\nall = true\n";
+        let e = Config::from_toml("c.toml", text).unwrap_err();
+        let pointers: Vec<&str> = e.0.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            ["/crate/name", "/crate/version", "/client/account_header"],
+            "{e}"
+        );
     }
 
     #[test]

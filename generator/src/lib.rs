@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage: [`mod@load`] (YAML/JSON → `openapiv3`) → `validate` (every
 //! problem at once, with JSON pointers) → `lower` (spec → the plain-data [`model`]) → `emit`
 //! (model → files: `quote!` + `prettyplease` for Rust items, askama for fixed text). Names come
-//! from [`naming`], rustdoc from [`docs`]. Nothing here touches the file system: [`generate`]
+//! from [`naming`], rustdoc from [`docs`]; every string that reaches a generated file is escaped for
+//! where it lands by `escape`. Nothing here touches the file system: [`generate`]
 //! returns the files in memory and the `xtask` writes them.
 
 pub mod config;
@@ -11,6 +12,7 @@ mod dedupe;
 pub mod docs;
 mod emit;
 pub mod error;
+mod escape;
 pub mod load;
 mod lower;
 pub mod model;

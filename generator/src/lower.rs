@@ -19,18 +19,35 @@ use crate::resolve::{Resolved, Resolver};
 use crate::validate::{operations, FORM, JSON, MULTIPART};
 
 pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> {
-    let base_url = spec
-        .api
-        .servers
-        .first()
-        .map(|s| s.url.trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    let mut early = Vec::new();
+    let base_url = match spec.api.servers.first() {
+        Some(server) => {
+            let at = Pointer::root().push("servers").push(0usize);
+            server_url(server, &at, &spec.file).unwrap_or_else(|e| {
+                early.push(e);
+                String::new()
+            })
+        }
+        None => String::new(),
+    };
+    // The version goes out as a header value on every request; one that cannot be is refused
+    // here rather than failing every call.
+    if let Some(header) = &config.client.api_version_header {
+        if let Some(why) = crate::escape::header_value_problem(&spec.api.info.version) {
+            early.push(SpecError::new(
+                &spec.file,
+                &Pointer::root().push("info").push("version"),
+                format!("the version is sent as `{header}`, but it {why}"),
+            ));
+        }
+    }
     let site = config
         .docs
         .site
         .clone()
         .unwrap_or_else(|| origin(&base_url));
     let mut cx = Lowerer::new(spec, site);
+    cx.errors.extend(early);
 
     let mut ops = Vec::new();
     for (path, item) in &spec.api.paths.paths {
@@ -115,6 +132,48 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         types,
         error_body,
     })
+}
+
+/// A server's URL without its trailing `/`, each `{variable}` filled with its default. A URL
+/// the client could not use as written (spaces, quotes, braces, anything invisible) is refused:
+/// escaping it would only make a different, wrong URL.
+fn server_url(server: &openapiv3::Server, at: &Pointer, file: &str) -> Result<String, SpecError> {
+    let mut url = String::new();
+    let mut rest = server.url.as_str();
+    while let Some(open) = rest.find('{') {
+        url.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            url.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        let default = server
+            .variables
+            .as_ref()
+            .and_then(|vars| vars.get(name))
+            .map(|v| v.default.as_str());
+        match default {
+            Some(value) => url.push_str(value),
+            None => {
+                return Err(SpecError::new(
+                    file,
+                    &at.push("url"),
+                    format!("the server variable `{name}` is not declared under `variables`"),
+                ))
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    url.push_str(rest);
+    if let Some(why) = crate::escape::url_problem(&url) {
+        return Err(SpecError::new(
+            file,
+            &at.push("url"),
+            format!("{url:?} {why}"),
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
 /// `https://api.example.com/v1` → `https://api.example.com`.
@@ -367,10 +426,19 @@ impl<'a> Lowerer<'a> {
             params,
             body,
             response: response.flatten().unwrap_or(TypeRef::Json),
-            server: op
-                .servers
-                .first()
-                .map(|s| s.url.trim_end_matches('/').to_owned()),
+            server: match op.servers.first() {
+                Some(server) => {
+                    let at = ptr.push("servers").push(0usize);
+                    match server_url(server, &at, self.file) {
+                        Ok(url) => Some(url),
+                        Err(e) => {
+                            self.errors.push(e);
+                            None
+                        }
+                    }
+                }
+                None => None,
+            },
             docs: self.docs(op.description.as_ref().or(op.summary.as_ref())),
         };
         Some((operation, error_body))

@@ -1,11 +1,11 @@
-{{ header }}
+// {{ header|comment }}
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 mod runtime;
 pub mod types;
 
-{{ modules }}
+{{ modules|rust_code }}
 /// The HTTP method type [`Client::raw_request`] takes, re-exported so callers need no `reqwest`.
 pub use reqwest::Method;
 pub use runtime::{

@@ -8,7 +8,89 @@ use quote::quote;
 use super::operations::root_modules;
 use super::{ident, Provenance};
 use crate::config::Config;
+use crate::escape;
 use crate::model::{Api, BodyEncoding, TypeRef};
+
+/// Every value a template writes goes through one of these, chosen for where it lands; see
+/// `escape.rs`. A value without a filter fails `every_template_value_is_filtered`.
+mod filters {
+    use std::fmt::Display;
+
+    use super::escape;
+
+    fn checked(r: Result<&str, String>) -> askama::Result<String> {
+        r.map(str::to_owned)
+            .map_err(|e| askama::Error::custom(format!("generator bug: {e}")))
+    }
+
+    /// A Rust string literal, quotes included.
+    #[askama::filter_fn]
+    pub fn rust_str<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::rust_str(&s.to_string()))
+    }
+
+    /// The rest of a `//`, `///` or `#` comment line.
+    #[askama::filter_fn]
+    pub fn comment<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::comment(&s.to_string()))
+    }
+
+    /// Inside `<!-- … -->`.
+    #[askama::filter_fn]
+    pub fn html_comment<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::html_comment(&s.to_string()))
+    }
+
+    /// Markdown (and rustdoc) running text, shown as given.
+    #[askama::filter_fn]
+    pub fn md_text<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::md_text(&s.to_string()))
+    }
+
+    /// A Markdown code span, backticks included.
+    #[askama::filter_fn]
+    pub fn md_code<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::md_code(&s.to_string()))
+    }
+
+    /// A TOML string, quotes included.
+    #[askama::filter_fn]
+    pub fn toml_str<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(escape::toml_str(&s.to_string()))
+    }
+
+    /// A Rust identifier, checked (the config and naming module make them; this is the last
+    /// guard).
+    #[askama::filter_fn]
+    pub fn ident<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        checked(escape::rust_ident(&s.to_string()))
+    }
+
+    /// A Rust path such as `crate::a::b`, checked.
+    #[askama::filter_fn]
+    pub fn rust_path<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        checked(escape::rust_path(&s.to_string()))
+    }
+
+    /// An HTTP header name from the config, checked.
+    #[askama::filter_fn]
+    pub fn header<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        checked(escape::header_name(&s.to_string()))
+    }
+
+    /// A Cargo package name, checked.
+    #[askama::filter_fn]
+    pub fn package<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        checked(escape::package_name(&s.to_string()))
+    }
+
+    /// Rust source the generator built with `quote!` and formatted: spec strings in it are
+    /// already literals or sanitised identifiers, so it is written as it is.
+    #[askama::filter_fn]
+    pub fn rust_code<T: Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(s.to_string())
+    }
+}
 
 #[derive(Template)]
 #[template(path = "Cargo.toml", escape = "none")]
@@ -37,8 +119,8 @@ struct Readme<'a> {
 struct ReadmeOperation {
     function: String,
     link: String,
-    method: &'static str,
-    path: String,
+    /// `POST /v1/…`, one code span.
+    request: String,
     id: String,
 }
 
@@ -164,10 +246,9 @@ pub fn emit(
     config: &Config,
     provenance: &Provenance,
 ) -> Result<BTreeMap<String, String>, String> {
+    // Each template writes the line in its own comment syntax, escaped by its filter.
     let line = provenance.line();
-    let rs = format!("// {line}");
-    let toml = format!("# {line}");
-    let md = format!("<!-- {line} -->");
+    let header = line.as_str();
     let name = config.krate.name.as_str();
     let lib_name = name.replace('-', "_");
     let description = config
@@ -250,11 +331,11 @@ pub fn emit(
         "Cargo.toml",
         render(
             CargoToml {
-                header: &toml,
+                header,
                 uses_paging,
                 name,
                 version: &config.krate.version,
-                description: &description.replace('"', "'"),
+                description: &description,
             }
             .render(),
         )?,
@@ -263,7 +344,7 @@ pub fn emit(
         "README.md",
         render(
             Readme {
-                header: &md,
+                header,
                 name,
                 lib_name: &lib_name,
                 api_title: &api.title,
@@ -281,8 +362,7 @@ pub fn emit(
                         ReadmeOperation {
                             function: op.name.rust.trim_start_matches("r#").to_owned(),
                             link: format!("crate::{link}"),
-                            method: op.method.as_str(),
-                            path: op.path.clone(),
+                            request: format!("{} {}", op.method.as_str(), op.path),
                             id: op.name.api.clone(),
                         }
                     })
@@ -295,7 +375,7 @@ pub fn emit(
         "src/lib.rs",
         render(
             LibRs {
-                header: &rs,
+                header,
                 idempotency,
                 uses_list,
                 uses_search,
@@ -310,7 +390,7 @@ pub fn emit(
         "src/runtime/mod.rs",
         render(
             RuntimeMod {
-                header: &rs,
+                header,
                 uses_unions,
                 uses_union_tags,
                 uses_objects,
@@ -334,7 +414,7 @@ pub fn emit(
             "src/runtime/form.rs",
             render(
                 RuntimeForm {
-                    header: &rs,
+                    header,
                     uses_multipart,
                     uses_form_body,
                     uses_query,
@@ -345,7 +425,7 @@ pub fn emit(
     }
     if uses_list || uses_search {
         let list = RuntimeList {
-            header: &rs,
+            header,
             uses_list,
             uses_search,
             uses_paging,
@@ -355,26 +435,26 @@ pub fn emit(
     if uses_clearable {
         put(
             "src/runtime/clearable.rs",
-            render(RuntimeClearable { header: &rs }.render())?,
+            render(RuntimeClearable { header }.render())?,
         );
     }
     if uses_multipart {
         put(
             "src/runtime/multipart.rs",
-            render(RuntimeMultipart { header: &rs }.render())?,
+            render(RuntimeMultipart { header }.render())?,
         );
     }
     if uses_path {
         put(
             "src/runtime/path.rs",
-            render(RuntimePath { header: &rs }.render())?,
+            render(RuntimePath { header }.render())?,
         );
     }
     put(
         "src/runtime/client.rs",
         render(
             RuntimeClient {
-                header: &rs,
+                header,
                 uses_multipart,
                 uses_bytes,
                 api_title: &api.title,
@@ -395,7 +475,7 @@ pub fn emit(
         "src/runtime/options.rs",
         render(
             RuntimeOptions {
-                header: &rs,
+                header,
                 uses_multipart,
                 idempotency_header: config.client.idempotency_header.as_deref(),
                 account_header: config.client.account_header.as_deref(),
@@ -408,7 +488,7 @@ pub fn emit(
         "src/runtime/error.rs",
         render(
             RuntimeError {
-                header: &rs,
+                header,
                 should_retry_header: config.client.should_retry_header.as_deref(),
             }
             .render(),
@@ -416,13 +496,13 @@ pub fn emit(
     );
     put(
         "src/runtime/expandable.rs",
-        render(RuntimeExpandable { header: &rs }.render())?,
+        render(RuntimeExpandable { header }.render())?,
     );
     put(
         "src/runtime/json.rs",
         render(
             RuntimeJson {
-                header: &rs,
+                header,
                 uses_union_tags,
                 uses_objects,
             }
@@ -461,4 +541,75 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
         .filter_map(|l| l.strip_prefix("    "))
         .collect();
     Ok(body.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The filters in `mod filters`: each escapes or checks for one kind of place.
+    const FILTERS: &[&str] = &[
+        "rust_str",
+        "comment",
+        "html_comment",
+        "md_text",
+        "md_code",
+        "toml_str",
+        "ident",
+        "rust_path",
+        "header",
+        "package",
+        "rust_code",
+    ];
+
+    /// Every `{{ … }}` in every template ends in one of the filters, so no spec or config
+    /// string is written as it is by accident.
+    #[test]
+    fn every_template_value_is_filtered() {
+        let mut unfiltered = Vec::new();
+        let mut seen = 0;
+        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut rest = text.as_str();
+                while let Some(start) = rest.find("{{") {
+                    let end = rest[start..].find("}}").expect("unclosed {{") + start;
+                    let expr = rest[start + 2..end].trim_matches(['-', '+', '~', ' ']);
+                    seen += 1;
+                    let filter = expr.rsplit_once('|').map(|(_, f)| f.trim());
+                    if !filter.is_some_and(|f| FILTERS.contains(&f)) {
+                        unfiltered.push(format!("{}: {{{{ {expr} }}}}", path.display()));
+                    }
+                    rest = &rest[end + 2..];
+                }
+            }
+        }
+        assert!(
+            seen > 50,
+            "only {seen} template values found: is the scan broken?"
+        );
+        assert!(
+            unfiltered.is_empty(),
+            "unescaped template values:\n{}",
+            unfiltered.join("\n")
+        );
+    }
+
+    /// The list above is the filters module, not a second list that drifts from it.
+    #[test]
+    fn every_listed_filter_exists() {
+        let source = include_str!("files.rs");
+        for f in FILTERS {
+            assert!(
+                source.contains(&format!("pub fn {f}<T: Display>")),
+                "no filter `{f}` in files.rs"
+            );
+        }
+    }
 }

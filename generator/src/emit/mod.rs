@@ -38,7 +38,7 @@ pub fn emit(
     provenance: &Provenance,
 ) -> Result<BTreeMap<String, String>, String> {
     let mut files = BTreeMap::new();
-    let header_rs = format!("// {}", provenance.line());
+    let header_rs = format!("// {}", crate::escape::comment(&provenance.line()));
 
     files.insert(
         "src/types.rs".to_owned(),
@@ -68,10 +68,12 @@ fn ident(name: &str) -> Ident {
 }
 
 /// `#[doc = " line"]` per line, so prettyplease prints `///` comments (or `//!` when `inner`).
+/// Characters rustc refuses in comments, or that would hide text, are shown as `\u{..}`.
 fn doc_attrs(docs: Option<&str>, inner: bool) -> TokenStream {
     let Some(docs) = docs else {
         return TokenStream::new();
     };
+    let docs = crate::escape::doc_line(docs);
     let lines = docs.lines().map(|l| {
         if l.is_empty() {
             String::new()

@@ -149,9 +149,9 @@ fn emit_auto_paging(api: &Api, op: &Operation, paging: &Paging<'_>) -> TokenStre
     let cursor = ident(&paging.cursor.name.rust);
     let args: Vec<_> = op.path_params.iter().map(|p| ident(&p.name.rust)).collect();
     let doc = format!(
-        " Every item of [`{}`], as a stream that fetches the next page when it needs it.\n\n Pages follow `{}`; the stream ends after the last page or after the first error.",
+        " Every item of [`{}`], as a stream that fetches the next page when it needs it.\n\n Pages follow {}; the stream ends after the last page or after the first error.",
         naming::unraw(&op.name.rust),
-        paging.cursor.name.api
+        crate::escape::md_code(&paging.cursor.name.api)
     );
     quote! {
         #[doc = #doc]
@@ -194,10 +194,9 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let function = ident(&name.rust);
     let template_literal = path.as_str();
     let summary = format!(
-        "`{} {}` (operationId `{}`)",
-        method.as_str(),
-        path,
-        name.api
+        "{} (operationId {})",
+        crate::escape::md_code(&format!("{} {path}", method.as_str())),
+        crate::escape::md_code(&name.api)
     );
     let docs = match docs {
         Some(text) => format!("{text}\n\n{summary}"),

@@ -19,7 +19,10 @@ pub fn emit_shared(api: &Api) -> TokenStream {
         None => quote!(serde_json::Value),
     };
     let items = emit_types_in(api, &Home::Shared);
-    let title = format!(" The objects {} sends and returns.", api.title);
+    let title = format!(
+        " The objects {} sends and returns.",
+        crate::escape::md_text(&api.title)
+    );
     quote! {
         #![doc = #title]
 
@@ -341,7 +344,9 @@ fn emit_enum(e: &EnumDef) -> TokenStream {
     let docs = doc_attrs(docs.as_deref(), false);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.api.as_str()).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let variant_docs = values
+        .iter()
+        .map(|v| format!(" {}", crate::escape::md_code(v)));
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use serde::{Serialize, Serializer};
 
 /// A request value that can also be cleared: the API reads an empty string as "unset this".

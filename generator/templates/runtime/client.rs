@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -18,9 +18,9 @@ use super::options::header_value;
 use super::options::{retry_delay, RequestOptions, ResponseMeta};
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
-pub const DEFAULT_BASE_URL: &str = "{{ base_url }}";
-/// The API version this binding was generated for{% if let Some(h) = version_header %}, sent as `{{ h }}` on every request{% endif %}.
-pub const API_VERSION: &str = "{{ api_version }}";
+pub const DEFAULT_BASE_URL: &str = {{ base_url|rust_str }};
+/// The API version this binding was generated for{% if let Some(h) = version_header %}, sent as `{{ h|header }}` on every request{% endif %}.
+pub const API_VERSION: &str = {{ api_version|rust_str }};
 /// How long one attempt may take, from connecting to the last byte of the response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 /// How many times a failed request is retried unless the client or the call says otherwise.
@@ -32,13 +32,13 @@ pub const MAX_IDEMPOTENCY_KEY_LENGTH: usize = 255;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// A handle to {{ api_title }}.
+/// A handle to {{ api_title|md_text }}.
 ///
 /// Cheap to clone: clones share one connection pool, so build one `Client` and pass it around
 /// (it is `Send + Sync`). Its `Debug` output never shows the secret key.
 ///
 /// Failed requests are retried (see [`ClientBuilder::max_retries`]){% if let Some(h) = idempotency_header %}, and every POST carries an
-/// `{{ h }}` so that a retried request takes effect at most once{% endif %}. Per-call settings go
+/// `{{ h|header }}` so that a retried request takes effect at most once{% endif %}. Per-call settings go
 /// through [`Client::with_options`]; the request id of a successful answer through
 /// [`Client::recording`].
 #[derive(Clone)]
@@ -100,9 +100,9 @@ impl Client {
     /// settings elsewhere. It shares the connection pool, so making one per call is cheap:
     ///
     /// ```no_run
-    /// # async fn f(client: &{{ lib_name }}::Client) {
+    /// # async fn f(client: &{{ lib_name|ident }}::Client) {
     /// use std::time::Duration;
-    /// let options = {{ lib_name }}::RequestOptions::new().timeout(Duration::from_secs(10)).max_retries(0);
+    /// let options = {{ lib_name|ident }}::RequestOptions::new().timeout(Duration::from_secs(10)).max_retries(0);
     /// let client = client.with_options(options);
     /// // pass `&client` to an operation function
     /// # }
@@ -187,8 +187,8 @@ impl Client {
         };
         {%- endif %}
         {%- if let Some(_) = account_header %}
-        let account_header = match &options.{{ account_method }} {
-            Some(account) => Some(header_value("{{ account_method }}", account, None)?),
+        let account_header = match &options.{{ account_method|ident }} {
+            Some(account) => Some(header_value("{{ account_method|ident }}", account, None)?),
             None => None,
         };
         {%- endif %}
@@ -224,15 +224,15 @@ impl Client {
                 .request(method.clone(), url.as_str())
                 .timeout(timeout)
                 .header(AUTHORIZATION, self.inner.authorization.clone()){% if let Some(h) = version_header %}
-                .header("{{ h }}", API_VERSION){% endif %};
+                .header("{{ h|header }}", API_VERSION){% endif %};
             {%- if let Some(h) = idempotency_header %}
             if let Some(key) = &idempotency_header {
-                builder = builder.header("{{ h }}", key.clone());
+                builder = builder.header("{{ h|header }}", key.clone());
             }
             {%- endif %}
             {%- if let Some(h) = account_header %}
             if let Some(account) = &account_header {
-                builder = builder.header("{{ h }}", account.clone());
+                builder = builder.header("{{ h|header }}", account.clone());
             }
             {%- endif %}
             builder = match &body {
@@ -254,12 +254,12 @@ impl Client {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     {%- if let Some(h) = request_id_header %}
-                    let request_id = header_text(&response, "{{ h }}");
+                    let request_id = header_text(&response, "{{ h|header }}");
                     {%- else %}
                     let request_id: Option<String> = None;
                     {%- endif %}
                     {%- if let Some(h) = should_retry_header %}
-                    let should_retry = match header_text(&response, "{{ h }}").as_deref() {
+                    let should_retry = match header_text(&response, "{{ h|header }}").as_deref() {
                         Some("true") => Some(true),
                         Some("false") => Some(false),
                         _ => None,
@@ -453,7 +453,7 @@ impl ClientBuilder {
 
     /// Replaces [`DEFAULT_MAX_RETRIES`]; `0` turns retries off.
     ///
-    /// A request is retried when the answer says so{% if let Some(h) = should_retry_header %} (`{{ h }}: true`; `false` forbids it){% endif %},
+    /// A request is retried when the answer says so{% if let Some(h) = should_retry_header %} (`{{ h|header }}: true`; `false` forbids it){% endif %},
     /// and otherwise after a connection error or timeout with no answer, `409`, `429` with code
     /// `lock_timeout`, or `5xx`; never after another `4xx`. Waits start at 0.5 s and double up to
     /// 5 s, less a random part of up to half.
@@ -463,10 +463,10 @@ impl ClientBuilder {
     }
 {%- if let Some(h) = account_header %}
 
-    /// Sends `{{ h }}` on every request, so calls act on that connected account unless a call's
+    /// Sends `{{ h|header }}` on every request, so calls act on that connected account unless a call's
     /// [`RequestOptions`] names another.
-    pub fn {{ account_method }}(mut self, account: impl Into<String>) -> Self {
-        self.defaults.{{ account_method }} = Some(account.into());
+    pub fn {{ account_method|ident }}(mut self, account: impl Into<String>) -> Self {
+        self.defaults.{{ account_method|ident }} = Some(account.into());
         self
     }
 {%- endif %}
@@ -510,8 +510,8 @@ impl ClientBuilder {
             return Err(InvalidArgument::new("timeout", "must be longer than zero").into());
         }
         {%- if let Some(_) = account_header %}
-        if let Some(account) = &self.defaults.{{ account_method }} {
-            header_value("{{ account_method }}", account, None)?;
+        if let Some(account) = &self.defaults.{{ account_method|ident }} {
+            header_value("{{ account_method|ident }}", account, None)?;
         }
         {%- endif %}
 

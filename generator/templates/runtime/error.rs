@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use std::fmt;
 
 /// What every operation returns.
@@ -273,7 +273,7 @@ impl ApiError {
     }
 
     /// Whether the same request might succeed if sent again: the server's own say when it gave
-    /// one{% if let Some(h) = should_retry_header %} (`{{ h }}`){% endif %}, else `409`, `429` with code `lock_timeout`, and `5xx`.
+    /// one{% if let Some(h) = should_retry_header %} (`{{ h|header }}`){% endif %}, else `409`, `429` with code `lock_timeout`, and `5xx`.
     pub fn is_retryable(&self) -> bool {
         match self.should_retry {
             Some(said) => said,

@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
 
 /// A field the API sends as an id, or as the whole object when the request asked to `expand` it.

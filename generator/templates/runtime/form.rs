@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use serde::ser::{self, Error as _};
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 //! JSON decoding: one way for every type, and where in a document a decoding error happened.
 
 use serde::de::DeserializeOwned;

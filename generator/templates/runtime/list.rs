@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 {%- if uses_paging %}
 use std::collections::VecDeque;
 use std::future::Future;

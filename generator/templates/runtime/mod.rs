@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 //! The hand-written part of the binding that every generated operation shares: the client,
 //! errors, wire encoding and the id-or-object type. It is emitted from the generator's templates.
 

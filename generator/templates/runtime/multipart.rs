@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use std::fmt;
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use std::fmt;
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ pub struct RequestOptions {
     pub(crate) idempotency_key: Option<String>,
 {%- endif %}
 {%- if let Some(_) = account_header %}
-    pub(crate) {{ account_method }}: Option<String>,
+    pub(crate) {{ account_method|ident }}: Option<String>,
 {%- endif %}
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
@@ -27,7 +27,7 @@ impl RequestOptions {
     }
 {%- if let Some(h) = idempotency_header %}
 
-    /// The `{{ h }}` to send instead of a random one: at most 255 visible ASCII characters.
+    /// The `{{ h|header }}` to send instead of a random one: at most 255 visible ASCII characters.
     ///
     /// The API answers a repeated key with the first answer, so a key names one operation:
     /// use these options for one call, and reuse the key only to retry that same call.
@@ -38,9 +38,9 @@ impl RequestOptions {
 {%- endif %}
 {%- if let Some(h) = account_header %}
 
-    /// Sends `{{ h }}`, so the call acts on that connected account.
-    pub fn {{ account_method }}(mut self, account: impl Into<String>) -> Self {
-        self.{{ account_method }} = Some(account.into());
+    /// Sends `{{ h|header }}`, so the call acts on that connected account.
+    pub fn {{ account_method|ident }}(mut self, account: impl Into<String>) -> Self {
+        self.{{ account_method|ident }} = Some(account.into());
         self
     }
 {%- endif %}
@@ -64,7 +64,7 @@ impl RequestOptions {
             idempotency_key: self.idempotency_key.clone().or_else(|| base.idempotency_key.clone()),
 {%- endif %}
 {%- if let Some(_) = account_header %}
-            {{ account_method }}: self.{{ account_method }}.clone().or_else(|| base.{{ account_method }}.clone()),
+            {{ account_method|ident }}: self.{{ account_method|ident }}.clone().or_else(|| base.{{ account_method|ident }}.clone()),
 {%- endif %}
             timeout: self.timeout.or(base.timeout),
             max_retries: self.max_retries.or(base.max_retries),
@@ -79,7 +79,7 @@ impl fmt::Debug for RequestOptions {
         s.field("idempotency_key", &self.idempotency_key);
 {%- endif %}
 {%- if let Some(_) = account_header %}
-        s.field("{{ account_method }}", &self.{{ account_method }});
+        s.field("{{ account_method|ident }}", &self.{{ account_method|ident }});
 {%- endif %}
         s.field("timeout", &self.timeout).field("max_retries", &self.max_retries).finish()
     }
@@ -95,7 +95,7 @@ pub struct ResponseMeta {
     /// The server's request id, if it sent one; quote it to support.
     pub request_id: Option<String>,
 {%- if let Some(h) = idempotency_header %}
-    /// The `{{ h }}` the request carried, if any.
+    /// The `{{ h|header }}` the request carried, if any.
     pub idempotency_key: Option<String>,
 {%- endif %}
     /// How many attempts the call took (1 when it was not retried).

@@ -1,4 +1,4 @@
-{{ header }}
+// {{ header|comment }}
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::error::{InvalidArgument, Result};

@@ -24,7 +24,7 @@ pub struct UpdateThingParams {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateThingParamsKind {
-    /// ``
+    /// `  `
     Empty,
     /// `*`
     Value,
