@@ -60,9 +60,10 @@ pub fn comment(s: &str) -> String {
     one_line(s)
 }
 
-/// Text inside an HTML comment (`<!-- … -->`), which `>` could end (`-->`, or `<!-->`).
+/// Text inside an HTML comment (`<!-- … -->`), which `>` could end (`-->`, or `<!-->`); `<`
+/// goes too, so the comment holds no other comment's start.
 pub fn html_comment(s: &str) -> String {
-    one_line(s).replace('>', "&gt;")
+    one_line(s).replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Markdown text, on one line, shown exactly as given: every ASCII punctuation character is
@@ -198,21 +199,21 @@ pub fn package_name(s: &str) -> Result<&str, String> {
     }
 }
 
-/// Why `url` cannot be written as a server URL, if it cannot: it must be made of the characters
-/// RFC 3986 allows in a URL (so no spaces, quotes, backslashes, braces or anything invisible).
+/// Why `url` cannot be a server URL, if it cannot: it must parse as the client's HTTP stack
+/// will parse it (the WHATWG rules of the `url` crate, which reqwest uses; a relative URL is read
+/// against a placeholder origin), and hold nothing that parser would silently drop or that
+/// hides text (whitespace, controls, bidirectional overrides). Anything else it holds, quotes
+/// included, is written as an escaped literal and percent-encoded by the parser at run time.
 pub fn url_problem(url: &str) -> Option<String> {
-    let bad: Vec<char> = url
-        .chars()
-        .filter(|c| !(c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(*c)))
-        .collect();
-    if bad.is_empty() {
-        None
-    } else {
-        let shown: String = bad.iter().flat_map(|c| c.escape_debug()).collect();
-        Some(format!(
-            "is not a URL: it holds characters a URL cannot (`{shown}`); percent-encode them"
-        ))
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || is_hidden(*c)) {
+        return Some(format!("is not a URL: it holds {:?}; percent-encode it", c));
     }
+    let parsed = if url.contains("://") {
+        url::Url::parse(url)
+    } else {
+        url::Url::parse("http://relative.invalid/").and_then(|base| base.join(url))
+    };
+    parsed.err().map(|e| format!("is not a URL: {e}"))
 }
 
 /// Why `value` cannot be sent as an HTTP header value, if it cannot (visible ASCII and spaces).
@@ -288,7 +289,7 @@ mod tests {
                 assert!(!out.contains(['\n', '\r']), "{out:?}");
                 assert!(!out.chars().any(is_hidden), "{out:?}");
             }
-            assert!(!html_comment(s).contains('>'), "{s:?}");
+            assert!(!html_comment(s).contains(['<', '>']), "{s:?}");
             // A comment line made from it is still one comment when Rust reads it.
             let file = format!("// {}\nfn f() {{}}\n", comment(s));
             let parsed: syn::File = syn::parse_str(&file).unwrap();
@@ -360,12 +361,16 @@ mod tests {
     fn urls_and_header_values_are_refused_when_they_cannot_be_made_safe() {
         assert_eq!(url_problem("https://api.stripe.com"), None);
         assert_eq!(url_problem("http://[::1]:8080/v1?a=b&c=%20#f"), None);
+        assert_eq!(url_problem("/api/v3"), None);
+        // Parses (the quote is percent-encoded when used), so it is kept and written escaped.
+        assert_eq!(url_problem("https://x/\";fn/**/f(){}"), None);
         for bad in [
-            "https://x/\"",
             "https://x/ y",
             "https://x\n",
+            "https://x/\t",
             "https://x/\u{202E}",
-            "https://x/{v}",
+            "https://[x",
+            "http://a:b:c:d/",
         ] {
             assert!(url_problem(bad).is_some(), "{bad:?}");
         }

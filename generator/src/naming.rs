@@ -79,6 +79,15 @@ fn fix_leading(s: String, prefix: &str) -> String {
     }
 }
 
+/// `api` without the letters an ASCII identifier cannot hold, before heck cases it (other
+/// symbols stay, as word breaks). Dropping them after casing could leave a lowercase type name
+/// or a bare keyword: `éstatic` camel-cases to `Éstatic`, whose capital goes with its accent.
+fn ascii_words(api: &str) -> String {
+    api.chars()
+        .filter(|c| c.is_ascii() || !c.is_alphanumeric())
+        .collect()
+}
+
 /// Keeps only characters valid in a Rust identifier, after heck has done the casing.
 fn clean(s: &str) -> String {
     s.chars()
@@ -88,7 +97,7 @@ fn clean(s: &str) -> String {
 
 /// A field, function or argument name: `snake_case`, keywords as raw identifiers (`r#type`).
 pub fn field_name(api: &str) -> String {
-    let snake = clean(&api.to_snake_case());
+    let snake = clean(&ascii_words(api).to_snake_case());
     if snake.trim_matches('_').is_empty() {
         return "value".to_owned();
     }
@@ -105,7 +114,7 @@ pub fn field_name(api: &str) -> String {
 /// A module name: `snake_case`; keywords and names the runtime uses get a trailing `_api`/`_`,
 /// never `r#` (a module is also a file name).
 pub fn module_name(api: &str) -> String {
-    let snake = clean(&api.to_snake_case());
+    let snake = clean(&ascii_words(api).to_snake_case());
     if snake.trim_matches('_').is_empty() {
         return "module".to_owned();
     }
@@ -121,7 +130,7 @@ pub fn module_name(api: &str) -> String {
 
 /// A type name: `UpperCamelCase`, leading digit prefixed, prelude names suffixed with `Type`.
 pub fn type_name(api: &str) -> String {
-    let camel = clean(&api.to_upper_camel_case());
+    let camel = clean(&ascii_words(api).to_upper_camel_case());
     if camel.is_empty() {
         return "Value".to_owned();
     }
@@ -139,7 +148,7 @@ pub fn variant_name(api: &str) -> String {
     if api.is_empty() {
         return "Empty".to_owned();
     }
-    let camel = clean(&api.to_upper_camel_case());
+    let camel = clean(&ascii_words(api).to_upper_camel_case());
     if camel.is_empty() {
         return "Value".to_owned();
     }
@@ -364,6 +373,10 @@ mod tests {
             ("self", "SelfValue"),
             ("unknown", "UnknownValue"),
             ("us_ssn", "UsSsn"),
+            // Accented letters are word breaks, not dropped after casing (`Éstatic` → `static`).
+            ("éstatic", "Static"),
+            ("x\u{202E}fn", "XFn"),
+            ("日本fn", "Fn"),
         ] {
             assert_eq!(variant_name(api), rust, "variant_name({api:?})");
         }

@@ -53,7 +53,10 @@ pub fn emit_modules(api: &Api) -> BTreeMap<Vec<String>, TokenStream> {
                     let function = emit_operation(api, op);
                     quote!(#function #paged)
                 });
-            let doc = format!(" Operations under `{}`.", module_prefix(api, path));
+            let doc = format!(
+                " Operations under {}.",
+                crate::escape::md_code(&module_prefix(api, path))
+            );
             let tokens = quote! {
                 #![doc = #doc]
                 #(pub mod #children;)*
