@@ -151,6 +151,11 @@ struct Lowerer<'a> {
     site: String,
     /// Arena slots; `None` while a type is being lowered (so cycles find their id).
     types: Vec<Option<TypeDef>>,
+    /// Per arena slot, the name a union variant holding the type takes: a component's own
+    /// name (not the one claimed in a module, which may carry a suffix), else the type's name.
+    /// Set when the slot is reserved, so a member met while it is still being lowered (a
+    /// cycle) names its variant like any other.
+    member_names: Vec<String>,
     /// Component key → (direction) → id: a component used in a request and a response is
     /// emitted once per direction since their derives differ.
     by_component: BTreeMap<(String, bool), TypeId>,
@@ -193,6 +198,7 @@ impl<'a> Lowerer<'a> {
             file: &spec.file,
             site,
             types: Vec::new(),
+            member_names: Vec::new(),
             by_component: BTreeMap::new(),
             component_names,
             scopes,
@@ -217,7 +223,15 @@ impl<'a> Lowerer<'a> {
     /// first so references met while lowering it (cycles) find it.
     fn new_type(&mut self, ctx: &Ctx, component: Option<&str>) -> (String, TypeId) {
         let name = self.type_name(ctx, component);
-        let id = self.reserve_slot();
+        let member_name = match component {
+            Some(key) => self
+                .component_names
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| naming::component_type_name(key)),
+            None => name.clone(),
+        };
+        let id = self.reserve_slot(member_name);
         if let Some(key) = component {
             self.by_component
                 .insert((key.to_owned(), ctx.direction == Direction::Request), id);
@@ -225,8 +239,9 @@ impl<'a> Lowerer<'a> {
         (name, id)
     }
 
-    fn reserve_slot(&mut self) -> TypeId {
+    fn reserve_slot(&mut self, member_name: String) -> TypeId {
         self.types.push(None);
+        self.member_names.push(member_name);
         TypeId(self.types.len() - 1)
     }
 
@@ -460,7 +475,7 @@ impl<'a> Lowerer<'a> {
         if fields.is_empty() && !sends_body {
             return (None, encoding);
         }
-        let id = self.reserve_slot();
+        let id = self.reserve_slot(params_name.clone());
         let docs = Some(format!(
             "Parameters for [`{}`].",
             name.rust.trim_start_matches("r#")
@@ -767,24 +782,28 @@ impl<'a> Lowerer<'a> {
         for (n, (i, member)) in members.iter().enumerate() {
             // An inline member is named by its title when it has one (Stripe's
             // `range_query_specs`), else after the union and its position.
-            let title = match member {
-                ReferenceOr::Item(m) => m.schema_data.title.as_deref().map(naming::type_name),
+            let inline = match member {
+                ReferenceOr::Item(m) => Some(m),
                 ReferenceOr::Reference { .. } => None,
             };
-            let member_name = title.unwrap_or_else(|| format!("{name}{}", n + 1));
+            let title = inline.and_then(|m| m.schema_data.title.as_deref().map(naming::type_name));
             let member_ctx = Ctx {
-                name: member_name,
+                name: title.clone().unwrap_or_else(|| format!("{name}{}", n + 1)),
                 home: ctx.home.clone(),
                 direction: ctx.direction,
                 shallow: ctx.shallow,
             };
             let ty = self.schema(member, &at.push(i), &member_ctx);
-            let wanted = match &ty {
-                TypeRef::Named(id) | TypeRef::Expandable(id) => {
-                    let own = self.types[id.0].as_ref().map(|t| t.name().rust.clone());
-                    own.unwrap_or_else(|| format!("Variant{}", n + 1))
+            // A named member's variant takes its type's name whether or not that type is
+            // lowered yet; only an inline object without a title has no name of its own.
+            let wanted = match (&ty, inline) {
+                (TypeRef::Named(id) | TypeRef::Expandable(id), None) => {
+                    self.member_names[id.0].clone()
                 }
-                other => variant_kind(other).to_owned(),
+                (TypeRef::Named(_) | TypeRef::Expandable(_), Some(_)) => {
+                    title.unwrap_or_else(|| format!("Variant{}", n + 1))
+                }
+                (other, _) => variant_kind(other).to_owned(),
             };
             variants.push((scope.claim(&wanted), ty));
         }

@@ -5,7 +5,7 @@ mod support;
 
 use futures_util::StreamExt;
 use snapshot_petstore::pets::{self, photos, RangeQuerySpecs};
-use snapshot_petstore::types::{Pet, PetBestFriend, PetToy};
+use snapshot_petstore::types::{AdoptionPet, Pet, PetBestFriend, PetToy};
 use snapshot_petstore::{Clearable, Client, Error, Expandable, Method, UploadFile};
 use support::server::{Reply, TestServer};
 
@@ -156,6 +156,22 @@ async fn clearable_fields_can_be_set_cleared_or_left_alone() {
     assert_eq!(
         server.requests()[0].body_str(),
         "metadata%5Ba%5D=1&nickname="
+    );
+}
+
+#[test]
+fn fields_of_the_same_shape_share_one_type_with_variants_named_after_their_members() {
+    // `adoption.pet` is lowered after `pet`, `pet.best_friend` while `pet` still is: the same
+    // shape either way, so one type (this only compiles if `PetBestFriend` is `AdoptionPet`),
+    // with a variant named `Pet` however the member was reached.
+    let mut v = pet("p1");
+    v["best_friend"] = pet("p2");
+    let p: Pet = serde_json::from_value(v).unwrap();
+    let friend: Option<Expandable<AdoptionPet>> = p.best_friend;
+    let friend = friend.as_ref().and_then(Expandable::as_object);
+    assert!(
+        matches!(friend, Some(AdoptionPet::Pet(p)) if p.id == "p2"),
+        "{friend:?}"
     );
 }
 
