@@ -722,9 +722,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `anyOf`/`oneOf`: one member is that member; `[id string, object]` is an expandable field.
     /// `anyOf`/`oneOf`: one member is that member; an `enum: [""]` member makes the rest
-    /// clearable; an id string beside objects is an expandable field; anything else is a union.
+    /// clearable; a free string beside objects is an expandable field (an id, or the object);
+    /// anything else is a union, in which a string enum member's values become variants of
+    /// their own, so no member is lost (`anyOf: [enum: [now], unix-time]` → `Now` or a
+    /// `Timestamp`).
     fn union(
         &mut self,
         members: &'a [ReferenceOr<Schema>],
@@ -748,44 +750,56 @@ impl<'a> Lowerer<'a> {
         if let [(i, only)] = members {
             return self.schema(only, &at.push(i), ctx);
         }
-        let string_kind = |r: &ReferenceOr<Schema>| match r {
-            ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::Type(Type::String(s)),
-                ..
-            }) => Some(
-                s.enumeration.iter().all(|v| v.as_deref() == Some("")) && !s.enumeration.is_empty(),
-            ),
-            _ => None,
-        };
-        let (empty, rest): (Vec<_>, Vec<_>) = members
+        let kinds: Vec<Member> = members
             .iter()
-            .partition(|(_, m)| string_kind(m) == Some(true));
-        if !empty.is_empty() && !rest.is_empty() {
+            .map(|(_, m)| member_kind(&self.resolver, m, 0))
+            .collect();
+        let with_kind = |keep: &dyn Fn(&Member) -> bool| -> Vec<_> {
+            members
+                .iter()
+                .zip(&kinds)
+                .filter(|(_, k)| keep(k))
+                .map(|(m, _)| *m)
+                .collect()
+        };
+        let rest = with_kind(&|k| *k != Member::Empty);
+        if rest.len() < members.len() && !rest.is_empty() {
             let inner = self.union_of(&rest, at, ctx, component, docs);
             return TypeRef::Clearable(Box::new(inner));
         }
-        let (ids, objects): (Vec<_>, Vec<_>) = members
-            .iter()
-            .partition(|(_, m)| string_kind(m) == Some(false));
-        if ids.len() == 1 && !objects.is_empty() {
-            let target = self.union_of(&objects, at, ctx, None, docs);
-            if let TypeRef::Named(id) = target {
-                return TypeRef::Expandable(id);
-            }
-            return target;
+        let free_strings = kinds.iter().filter(|k| **k == Member::FreeString).count();
+        let objects = with_kind(&|k| *k == Member::Object);
+        if free_strings == 1 && objects.len() + 1 == members.len() {
+            // The objects are what the id names once expanded; an object the binding keeps as
+            // raw JSON (in an error body) takes the id as JSON too.
+            return match self.union_of(&objects, at, ctx, None, docs) {
+                TypeRef::Named(id) => TypeRef::Expandable(id),
+                _ => TypeRef::Json,
+            };
         }
 
         let (name, id) = self.new_type(ctx, component);
         let mut scope = Scope::new();
         scope.reserve(["Unknown"]);
+        let mut values = Vec::new();
         let mut variants = Vec::new();
-        for (n, (i, member)) in members.iter().enumerate() {
-            // An inline member is named by its title when it has one (Stripe's
-            // `range_query_specs`), else after the union and its position.
+        for (n, ((i, member), kind)) in members.iter().zip(&kinds).enumerate() {
             let inline = match member {
                 ReferenceOr::Item(m) => Some(m),
                 ReferenceOr::Reference { .. } => None,
             };
+            if let (Some(_), Member::Enum(allowed)) = (inline, kind) {
+                for api in allowed {
+                    let rust = scope.claim(&naming::variant_name(api));
+                    values.push(Name {
+                        api: api.clone(),
+                        rust,
+                    });
+                }
+                continue;
+            }
+            // An inline member is named by its title when it has one (Stripe's
+            // `range_query_specs`), else after the union and its position.
             let title = inline.and_then(|m| m.schema_data.title.as_deref().map(naming::type_name));
             let member_ctx = Ctx {
                 name: title.clone().unwrap_or_else(|| format!("{name}{}", n + 1)),
@@ -813,6 +827,7 @@ impl<'a> Lowerer<'a> {
             home: ctx.home.clone(),
             direction: ctx.direction,
             docs,
+            values,
             variants,
         }));
         TypeRef::Named(id)
@@ -957,11 +972,70 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What a union member is, as far as choosing between clearable, expandable and union goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Member {
+    /// `enum: [""]`: Stripe's "clear this field".
+    Empty,
+    /// A string with no `enum`: beside objects, an id.
+    FreeString,
+    /// A string enum: the values it allows.
+    Enum(Vec<String>),
+    /// An object with properties, or a union of such.
+    Object,
+    /// Anything else (numbers, booleans, arrays, maps, …).
+    Other,
+}
+
+/// A member's kind, looking through `$ref`s (`depth` stops a union that contains itself).
+fn member_kind<'a, S: std::borrow::Borrow<Schema>>(
+    resolver: &Resolver<'a>,
+    r: &'a ReferenceOr<S>,
+    depth: usize,
+) -> Member {
+    let schema = match r {
+        ReferenceOr::Item(s) => s.borrow(),
+        ReferenceOr::Reference { .. } => match resolver.schema(r, &Pointer::root()) {
+            Ok(resolved) => resolved.item,
+            Err(_) => return Member::Other,
+        },
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.enumeration.is_empty() => match s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Member::Other,
+            _ => Member::FreeString,
+        },
+        SchemaKind::Type(Type::String(s)) => {
+            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+            if values.iter().all(String::is_empty) {
+                Member::Empty
+            } else {
+                Member::Enum(values)
+            }
+        }
+        SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Member::Object,
+        SchemaKind::Any(a) if !a.properties.is_empty() => Member::Object,
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
+            member_kind(resolver, &all_of[0], depth + 1)
+        }
+        SchemaKind::AnyOf { any_of: m } | SchemaKind::OneOf { one_of: m }
+            if depth < 8
+                && !m.is_empty()
+                && m.iter()
+                    .all(|m| member_kind(resolver, m, depth + 1) == Member::Object) =>
+        {
+            Member::Object
+        }
+        _ => Member::Other,
+    }
+}
+
 /// A union variant's name for a member that is not a named type.
 fn variant_kind(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String => "String",
-        TypeRef::Integer | TypeRef::Timestamp => "Integer",
+        TypeRef::Integer => "Integer",
+        TypeRef::Timestamp => "Timestamp",
         TypeRef::Number => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Array(_) => "List",

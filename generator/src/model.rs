@@ -206,14 +206,18 @@ pub struct EnumDef {
 }
 
 /// One of several shapes. Decoding picks the member whose `object` tag (and `deleted` flag)
-/// matches when every member is an object that has one, else the first member that decodes;
-/// anything else is kept as JSON in an `Unknown` variant.
+/// matches when every member is an object that has one, else one of `values` when the JSON is
+/// that string, else the first member that decodes; anything else is kept as JSON in an
+/// `Unknown` variant.
 #[derive(Clone, Debug)]
 pub struct UnionDef {
     pub name: Name,
     pub home: Home,
     pub direction: Direction,
     pub docs: Option<String>,
+    /// The strings a string-enum member allows, each a variant of its own that carries
+    /// nothing (`now` → `TrialEnd::Now`), in the spec's order; sent and read as the bare string.
+    pub values: Vec<Name>,
     /// Variant names and what they hold, in the spec's order.
     pub variants: Vec<(String, TypeRef)>,
 }

@@ -5,6 +5,9 @@ pub mod photos;
 /// Parameters for [`create`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CreateParams {
+    /// A chip number, or the text printed on its tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chip: Option<CreateParamsChip>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -13,6 +16,28 @@ pub struct CreateParams {
     pub owner: Option<CreateParamsOwner>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<CreateParamsTiers>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<CreateParamsTrialEnd>,
+}
+/// A chip number, or the text printed on its tag.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CreateParamsChip {
+    Integer(i64),
+    String(String),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for CreateParamsChip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(v) => v.serialize(serializer),
+            Self::String(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CreateParamsOwner {
@@ -20,6 +45,49 @@ pub struct CreateParamsOwner {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vip: Option<bool>,
+}
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct CreateParamsTiers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<CreateParamsTiersUpTo>,
+}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CreateParamsTiersUpTo {
+    /// `inf`
+    Inf,
+    Integer(i64),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for CreateParamsTiersUpTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Inf => serializer.serialize_str("inf"),
+            Self::Integer(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CreateParamsTrialEnd {
+    /// `now`
+    Now,
+    Timestamp(crate::Timestamp),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for CreateParamsTrialEnd {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Now => serializer.serialize_str("now"),
+            Self::Timestamp(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 /// Parameters for [`list`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -74,12 +142,15 @@ pub struct SearchParams {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct UpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<crate::Clearable<UpdateParamsExpiresAt>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::Clearable<std::collections::BTreeMap<String, String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<crate::Clearable<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
+pub type UpdateParamsExpiresAt = CreateParamsTrialEnd;
 /// Creates a pet. See [the guide](https://pets.example.test/docs/pets) and <https://example.test/x>.
 ///
 /// `POST /v1/pets` (operationId `PostPets`)

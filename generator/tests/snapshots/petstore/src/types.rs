@@ -681,6 +681,8 @@ pub struct Pet {
     pub created: crate::Timestamp,
     /// Free-form data.
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Hours between meals, or `on_demand`.
+    pub feeding_interval: Option<PetFeedingInterval>,
     pub id: String,
     pub metadata: std::collections::BTreeMap<String, String>,
     pub name: String,
@@ -709,6 +711,7 @@ impl crate::runtime::FromObject for Pet {
         "best_friend",
         "created",
         "extra",
+        "feeding_interval",
         "id",
         "metadata",
         "name",
@@ -726,6 +729,7 @@ impl crate::runtime::FromObject for Pet {
         let mut best_friend = None;
         let mut created = None;
         let mut extra = None;
+        let mut feeding_interval = None;
         let mut id = None;
         let mut metadata = None;
         let mut name = None;
@@ -742,6 +746,7 @@ impl crate::runtime::FromObject for Pet {
                 "best_friend" => best_friend = __map.next_value()?,
                 "created" => created = Some(__map.next_value()?),
                 "extra" => extra = __map.next_value()?,
+                "feeding_interval" => feeding_interval = __map.next_value()?,
                 "id" => id = Some(__map.next_value()?),
                 "metadata" => metadata = Some(__map.next_value()?),
                 "name" => name = Some(__map.next_value()?),
@@ -762,6 +767,7 @@ impl crate::runtime::FromObject for Pet {
             best_friend,
             created: crate::runtime::required(created, "created")?,
             extra,
+            feeding_interval,
             id: crate::runtime::required(id, "id")?,
             metadata: crate::runtime::required(metadata, "metadata")?,
             name: crate::runtime::required(name, "name")?,
@@ -782,12 +788,16 @@ impl serde::Serialize for Pet {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra_2);
         let len = 11 + usize::from(self.extra.is_some())
+            + usize::from(self.feeding_interval.is_some())
             + usize::from(self.nickname.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("best_friend", &self.best_friend)?;
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.extra {
             map.serialize_entry("extra", value)?;
+        }
+        if let Some(value) = &self.feeding_interval {
+            map.serialize_entry("feeding_interval", value)?;
         }
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("metadata", &self.metadata)?;
@@ -814,6 +824,51 @@ impl crate::HasId for Pet {
 }
 /// Another pet, by id unless expanded; it may have been deleted since.
 pub type PetBestFriend = AdoptionPet;
+/// Hours between meals, or `on_demand`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum PetFeedingInterval {
+    /// `on_demand`
+    OnDemand,
+    Integer(i64),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PetFeedingInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::OnDemand => serializer.serialize_str("on_demand"),
+            Self::Integer(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for PetFeedingInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        let text = raw.get();
+        if let Ok(value) = crate::runtime::decode_member::<String>(text) {
+            let known = match value.as_str() {
+                "on_demand" => Some(Self::OnDemand),
+                _ => None,
+            };
+            if let Some(known) = known {
+                return Ok(known);
+            }
+        }
+        if let Ok(v) = crate::runtime::decode_member(text) {
+            return Ok(Self::Integer(v));
+        }
+        crate::runtime::decode_member(text)
+            .map(Self::Unknown)
+            .map_err(serde::de::Error::custom)
+    }
+}
 pub type PetObject = DeletedPetObject;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
