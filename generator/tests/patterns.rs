@@ -198,6 +198,34 @@ async fn a_field_that_takes_a_number_or_a_word_sends_either_bare() {
 }
 
 #[tokio::test]
+async fn a_number_or_a_word_in_the_query_is_sent_bare_too() {
+    let server = TestServer::start(vec![
+        Reply::json(200, &page(&["p1"], false)),
+        Reply::json(200, &page(&["p1"], false)),
+    ])
+    .await;
+    let c = client(&server);
+    for born_before in [
+        pets::ListParamsBornBefore::Now,
+        pets::ListParamsBornBefore::Timestamp(1_700_000_000),
+    ] {
+        let params = pets::ListParams {
+            born_before: Some(born_before),
+            ..Default::default()
+        };
+        pets::list(&c, &params).await.unwrap();
+    }
+    let targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/pets?born_before=now",
+            "/v1/pets?born_before=1700000000"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_clearable_number_or_word_can_be_either_or_cleared() {
     let server = TestServer::start(vec![
         Reply::json(200, &pet("p1").to_string()),

@@ -71,24 +71,7 @@ impl serde::Serialize for CreateParamsTiersUpTo {
         }
     }
 }
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum CreateParamsTrialEnd {
-    /// `now`
-    Now,
-    Timestamp(crate::Timestamp),
-    /// A shape this version of the binding does not know, kept as sent.
-    Unknown(serde_json::Value),
-}
-impl serde::Serialize for CreateParamsTrialEnd {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Now => serializer.serialize_str("now"),
-            Self::Timestamp(v) => v.serialize(serializer),
-            Self::Unknown(v) => v.serialize(serializer),
-        }
-    }
-}
+pub type CreateParamsTrialEnd = ListParamsBornBefore;
 /// Parameters for [`list`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct ListParams {
@@ -99,7 +82,27 @@ pub struct ListParams {
     #[serde(skip)]
     pub expand: Option<Vec<String>>,
     #[serde(skip)]
+    pub born_before: Option<ListParamsBornBefore>,
+    #[serde(skip)]
     pub created: Option<ListParamsCreated>,
+}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ListParamsBornBefore {
+    /// `now`
+    Now,
+    Timestamp(crate::Timestamp),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for ListParamsBornBefore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Now => serializer.serialize_str("now"),
+            Self::Timestamp(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -150,7 +153,7 @@ pub struct UpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
-pub type UpdateParamsExpiresAt = CreateParamsTrialEnd;
+pub type UpdateParamsExpiresAt = ListParamsBornBefore;
 /// Creates a pet. See [the guide](https://pets.example.test/docs/pets) and <https://example.test/x>.
 ///
 /// `POST /v1/pets` (operationId `PostPets`)
@@ -207,6 +210,7 @@ pub fn list<'a>(
         __query.push("limit", params.limit.as_ref(), false)?;
         __query.push("starting_after", params.starting_after.as_ref(), false)?;
         __query.push("expand", params.expand.as_ref(), true)?;
+        __query.push("born_before", params.born_before.as_ref(), false)?;
         __query.push("created", params.created.as_ref(), true)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
