@@ -205,10 +205,10 @@ pub struct EnumDef {
     pub variants: Vec<Name>,
 }
 
-/// One of several shapes. Decoding picks the member whose `object` tag (and `deleted` flag)
-/// matches when every member is an object that has one, else one of `values` when the JSON is
-/// that string, else the first member that decodes; anything else is kept as JSON in an
-/// `Unknown` variant.
+/// One of several shapes. A JSON string that is one of `values` decodes as that variant;
+/// otherwise decoding picks the member whose `object` tag (and `deleted` flag) matches when
+/// every member is an object that has one, else the first member that decodes; anything else
+/// is kept as JSON in an `Unknown` variant.
 #[derive(Clone, Debug)]
 pub struct UnionDef {
     pub name: Name,
