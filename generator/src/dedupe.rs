@@ -85,6 +85,10 @@ fn shape(def: &TypeDef, class: &[usize]) -> String {
         }
         TypeDef::Union(u) => {
             let _ = write!(out, "union {:?}", u.direction);
+            for v in &u.values {
+                let _ = write!(out, "|{} {}", v.api, v.rust);
+            }
+            out.push_str("|;");
             for (name, ty) in &u.variants {
                 let _ = write!(out, "|{name} ");
                 ty_shape(&mut out, ty, class);
@@ -225,6 +229,37 @@ mod tests {
             panic!()
         };
         assert_eq!(b.fields[0].ty, TypeRef::Named(TypeId(0)));
+    }
+
+    fn number_or(n: &str, words: &[&str]) -> TypeDef {
+        TypeDef::Union(crate::model::UnionDef {
+            name: name(n),
+            home: module("a"),
+            direction: Direction::Request,
+            docs: None,
+            values: words.iter().map(|w| name(w)).collect(),
+            variants: vec![("Integer".into(), TypeRef::Integer)],
+        })
+    }
+
+    #[test]
+    fn unions_merge_only_when_their_words_match_too() {
+        let mut api = api(vec![
+            number_or("UpTo", &["inf"]),
+            number_or("TiersUpTo", &["inf"]),
+            number_or("TrialEnd", &["now"]),
+            number_or("Count", &[]),
+        ]);
+        dedupe(&mut api);
+        assert_eq!(
+            [
+                target(&api, 0),
+                target(&api, 1),
+                target(&api, 2),
+                target(&api, 3)
+            ],
+            [None, Some(0), None, None]
+        );
     }
 
     #[test]

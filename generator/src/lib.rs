@@ -49,14 +49,7 @@ pub fn generate(
     config_file: &str,
     provenance: &Provenance,
 ) -> Result<Generated, SpecErrors> {
-    config.check(config_file)?;
-    check(spec, &config.operations, config_file)?;
-    let mut api = lower::lower(spec, config).map_err(|mut problems| {
-        problems.sort();
-        problems.dedup();
-        SpecErrors(problems)
-    })?;
-    dedupe::dedupe(&mut api);
+    let api = build_model(spec, config, config_file)?;
     let files = emit::emit(&api, config, provenance).map_err(|bug| {
         SpecErrors(vec![SpecError {
             file: spec.file.clone(),
@@ -81,6 +74,25 @@ pub fn generate(
         operations: api.operations.len(),
         types: api.types.len(),
     })
+}
+
+/// The model a binding is emitted from: the selected operations lowered and their types
+/// deduplicated. What `generate` emits; for tools and tests that check what the generator made
+/// of a spec without reading its output back.
+pub fn build_model(
+    spec: &LoadedSpec,
+    config: &Config,
+    config_file: &str,
+) -> Result<model::Api, SpecErrors> {
+    config.check(config_file)?;
+    check(spec, &config.operations, config_file)?;
+    let mut api = lower::lower(spec, config).map_err(|mut problems| {
+        problems.sort();
+        problems.dedup();
+        SpecErrors(problems)
+    })?;
+    dedupe::dedupe(&mut api);
+    Ok(api)
 }
 
 /// Validates without generating: every problem the selected operations would hit, plus the

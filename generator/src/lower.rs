@@ -210,6 +210,11 @@ struct Lowerer<'a> {
     site: String,
     /// Arena slots; `None` while a type is being lowered (so cycles find their id).
     types: Vec<Option<TypeDef>>,
+    /// Per arena slot, the name a union variant holding the type takes: a component's own
+    /// name (not the one claimed in a module, which may carry a suffix), else the type's name.
+    /// Set when the slot is reserved, so a member met while it is still being lowered (a
+    /// cycle) names its variant like any other.
+    member_names: Vec<String>,
     /// Component key → (direction) → id: a component used in a request and a response is
     /// emitted once per direction since their derives differ.
     by_component: BTreeMap<(String, bool), TypeId>,
@@ -252,6 +257,7 @@ impl<'a> Lowerer<'a> {
             file: &spec.file,
             site,
             types: Vec::new(),
+            member_names: Vec::new(),
             by_component: BTreeMap::new(),
             component_names,
             scopes,
@@ -276,7 +282,15 @@ impl<'a> Lowerer<'a> {
     /// first so references met while lowering it (cycles) find it.
     fn new_type(&mut self, ctx: &Ctx, component: Option<&str>) -> (String, TypeId) {
         let name = self.type_name(ctx, component);
-        let id = self.reserve_slot();
+        let member_name = match component {
+            Some(key) => self
+                .component_names
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| naming::component_type_name(key)),
+            None => name.clone(),
+        };
+        let id = self.reserve_slot(member_name);
         if let Some(key) = component {
             self.by_component
                 .insert((key.to_owned(), ctx.direction == Direction::Request), id);
@@ -284,8 +298,9 @@ impl<'a> Lowerer<'a> {
         (name, id)
     }
 
-    fn reserve_slot(&mut self) -> TypeId {
+    fn reserve_slot(&mut self, member_name: String) -> TypeId {
         self.types.push(None);
+        self.member_names.push(member_name);
         TypeId(self.types.len() - 1)
     }
 
@@ -528,7 +543,7 @@ impl<'a> Lowerer<'a> {
         if fields.is_empty() && !sends_body {
             return (None, encoding);
         }
-        let id = self.reserve_slot();
+        let id = self.reserve_slot(params_name.clone());
         let docs = Some(format!(
             "Parameters for [`{}`].",
             name.rust.trim_start_matches("r#")
@@ -775,9 +790,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `anyOf`/`oneOf`: one member is that member; `[id string, object]` is an expandable field.
     /// `anyOf`/`oneOf`: one member is that member; an `enum: [""]` member makes the rest
-    /// clearable; an id string beside objects is an expandable field; anything else is a union.
+    /// clearable; a free string beside objects is an expandable field (an id, or the object);
+    /// anything else is a union, in which a string enum member's values become variants of
+    /// their own, so no member is lost (`anyOf: [enum: [now], unix-time]` → `Now` or a
+    /// `Timestamp`).
     fn union(
         &mut self,
         members: &'a [ReferenceOr<Schema>],
@@ -801,58 +818,74 @@ impl<'a> Lowerer<'a> {
         if let [(i, only)] = members {
             return self.schema(only, &at.push(i), ctx);
         }
-        let string_kind = |r: &ReferenceOr<Schema>| match r {
-            ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::Type(Type::String(s)),
-                ..
-            }) => Some(
-                s.enumeration.iter().all(|v| v.as_deref() == Some("")) && !s.enumeration.is_empty(),
-            ),
-            _ => None,
-        };
-        let (empty, rest): (Vec<_>, Vec<_>) = members
+        let kinds: Vec<Member> = members
             .iter()
-            .partition(|(_, m)| string_kind(m) == Some(true));
-        if !empty.is_empty() && !rest.is_empty() {
+            .map(|(_, m)| member_kind(&self.resolver, m, 0))
+            .collect();
+        let with_kind = |keep: &dyn Fn(&Member) -> bool| -> Vec<_> {
+            members
+                .iter()
+                .zip(&kinds)
+                .filter(|(_, k)| keep(k))
+                .map(|(m, _)| *m)
+                .collect()
+        };
+        let rest = with_kind(&|k| *k != Member::Empty);
+        if rest.len() < members.len() && !rest.is_empty() {
             let inner = self.union_of(&rest, at, ctx, component, docs);
             return TypeRef::Clearable(Box::new(inner));
         }
-        let (ids, objects): (Vec<_>, Vec<_>) = members
-            .iter()
-            .partition(|(_, m)| string_kind(m) == Some(false));
-        if ids.len() == 1 && !objects.is_empty() {
-            let target = self.union_of(&objects, at, ctx, None, docs);
-            if let TypeRef::Named(id) = target {
-                return TypeRef::Expandable(id);
-            }
-            return target;
+        let free_strings = kinds.iter().filter(|k| **k == Member::FreeString).count();
+        let objects = with_kind(&|k| *k == Member::Object);
+        if free_strings == 1 && objects.len() + 1 == members.len() {
+            // The objects are what the id names once expanded; an object the binding keeps as
+            // raw JSON (in an error body) takes the id as JSON too.
+            return match self.union_of(&objects, at, ctx, None, docs) {
+                TypeRef::Named(id) => TypeRef::Expandable(id),
+                _ => TypeRef::Json,
+            };
         }
 
         let (name, id) = self.new_type(ctx, component);
         let mut scope = Scope::new();
         scope.reserve(["Unknown"]);
+        let mut values = Vec::new();
         let mut variants = Vec::new();
-        for (n, (i, member)) in members.iter().enumerate() {
-            // An inline member is named by its title when it has one (Stripe's
-            // `range_query_specs`), else after the union and its position.
-            let title = match member {
-                ReferenceOr::Item(m) => m.schema_data.title.as_deref().map(naming::type_name),
+        for (n, ((i, member), kind)) in members.iter().zip(&kinds).enumerate() {
+            let inline = match member {
+                ReferenceOr::Item(m) => Some(m),
                 ReferenceOr::Reference { .. } => None,
             };
-            let member_name = title.unwrap_or_else(|| format!("{name}{}", n + 1));
+            if let (Some(_), Member::Enum(allowed)) = (inline, kind) {
+                for api in allowed {
+                    let rust = scope.claim(&naming::variant_name(api));
+                    values.push(Name {
+                        api: api.clone(),
+                        rust,
+                    });
+                }
+                continue;
+            }
+            // An inline member is named by its title when it has one (Stripe's
+            // `range_query_specs`), else after the union and its position.
+            let title = inline.and_then(|m| m.schema_data.title.as_deref().map(naming::type_name));
             let member_ctx = Ctx {
-                name: member_name,
+                name: title.clone().unwrap_or_else(|| format!("{name}{}", n + 1)),
                 home: ctx.home.clone(),
                 direction: ctx.direction,
                 shallow: ctx.shallow,
             };
             let ty = self.schema(member, &at.push(i), &member_ctx);
-            let wanted = match &ty {
-                TypeRef::Named(id) | TypeRef::Expandable(id) => {
-                    let own = self.types[id.0].as_ref().map(|t| t.name().rust.clone());
-                    own.unwrap_or_else(|| format!("Variant{}", n + 1))
+            // A named member's variant takes its type's name whether or not that type is
+            // lowered yet; only an inline object without a title has no name of its own.
+            let wanted = match (&ty, inline) {
+                (TypeRef::Named(id) | TypeRef::Expandable(id), None) => {
+                    self.member_names[id.0].clone()
                 }
-                other => variant_kind(other).to_owned(),
+                (TypeRef::Named(_) | TypeRef::Expandable(_), Some(_)) => {
+                    title.unwrap_or_else(|| format!("Variant{}", n + 1))
+                }
+                (other, _) => variant_kind(other).to_owned(),
             };
             variants.push((scope.claim(&wanted), ty));
         }
@@ -862,6 +895,7 @@ impl<'a> Lowerer<'a> {
             home: ctx.home.clone(),
             direction: ctx.direction,
             docs,
+            values,
             variants,
         }));
         TypeRef::Named(id)
@@ -1006,11 +1040,70 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What a union member is, as far as choosing between clearable, expandable and union goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Member {
+    /// `enum: [""]`: Stripe's "clear this field".
+    Empty,
+    /// A string with no `enum`: beside objects, an id.
+    FreeString,
+    /// A string enum: the values it allows.
+    Enum(Vec<String>),
+    /// An object with properties, or a union of such.
+    Object,
+    /// Anything else (numbers, booleans, arrays, maps, …).
+    Other,
+}
+
+/// A member's kind, looking through `$ref`s (`depth` stops a union that contains itself).
+fn member_kind<'a, S: std::borrow::Borrow<Schema>>(
+    resolver: &Resolver<'a>,
+    r: &'a ReferenceOr<S>,
+    depth: usize,
+) -> Member {
+    let schema = match r {
+        ReferenceOr::Item(s) => s.borrow(),
+        ReferenceOr::Reference { .. } => match resolver.schema(r, &Pointer::root()) {
+            Ok(resolved) => resolved.item,
+            Err(_) => return Member::Other,
+        },
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.enumeration.is_empty() => match s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Member::Other,
+            _ => Member::FreeString,
+        },
+        SchemaKind::Type(Type::String(s)) => {
+            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+            if values.iter().all(String::is_empty) {
+                Member::Empty
+            } else {
+                Member::Enum(values)
+            }
+        }
+        SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Member::Object,
+        SchemaKind::Any(a) if !a.properties.is_empty() => Member::Object,
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
+            member_kind(resolver, &all_of[0], depth + 1)
+        }
+        SchemaKind::AnyOf { any_of: m } | SchemaKind::OneOf { one_of: m }
+            if depth < 8
+                && !m.is_empty()
+                && m.iter()
+                    .all(|m| member_kind(resolver, m, depth + 1) == Member::Object) =>
+        {
+            Member::Object
+        }
+        _ => Member::Other,
+    }
+}
+
 /// A union variant's name for a member that is not a named type.
 fn variant_kind(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String => "String",
-        TypeRef::Integer | TypeRef::Timestamp => "Integer",
+        TypeRef::Integer => "Integer",
+        TypeRef::Timestamp => "Timestamp",
         TypeRef::Number => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Array(_) => "List",

@@ -205,15 +205,19 @@ pub struct EnumDef {
     pub variants: Vec<Name>,
 }
 
-/// One of several shapes. Decoding picks the member whose `object` tag (and `deleted` flag)
-/// matches when every member is an object that has one, else the first member that decodes;
-/// anything else is kept as JSON in an `Unknown` variant.
+/// One of several shapes. A JSON string that is one of `values` decodes as that variant;
+/// otherwise decoding picks the member whose `object` tag (and `deleted` flag) matches when
+/// every member is an object that has one, else the first member that decodes; anything else
+/// is kept as JSON in an `Unknown` variant.
 #[derive(Clone, Debug)]
 pub struct UnionDef {
     pub name: Name,
     pub home: Home,
     pub direction: Direction,
     pub docs: Option<String>,
+    /// The strings a string-enum member allows, each a variant of its own that carries
+    /// nothing (`now` → `TrialEnd::Now`), in the spec's order; sent and read as the bare string.
+    pub values: Vec<Name>,
     /// Variant names and what they hold, in the spec's order.
     pub variants: Vec<(String, TypeRef)>,
 }

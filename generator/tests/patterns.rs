@@ -5,7 +5,7 @@ mod support;
 
 use futures_util::StreamExt;
 use snapshot_petstore::pets::{self, photos, RangeQuerySpecs};
-use snapshot_petstore::types::{Pet, PetBestFriend, PetToy};
+use snapshot_petstore::types::{AdoptionPet, Pet, PetBestFriend, PetFeedingInterval, PetToy};
 use snapshot_petstore::{Clearable, Client, Error, Expandable, Method, UploadFile};
 use support::server::{Reply, TestServer};
 
@@ -150,12 +150,143 @@ async fn clearable_fields_can_be_set_cleared_or_left_alone() {
     let params = pets::UpdateParams {
         nickname: Some(Clearable::Clear),
         metadata: Some(Clearable::Set([("a".to_owned(), "1".to_owned())].into())),
-        weight: None,
+        ..Default::default()
     };
     pets::update(&client(&server), "p1", &params).await.unwrap();
     assert_eq!(
         server.requests()[0].body_str(),
         "metadata%5Ba%5D=1&nickname="
+    );
+}
+
+#[tokio::test]
+async fn a_field_that_takes_a_number_or_a_word_sends_either_bare() {
+    let server = TestServer::start(vec![
+        Reply::json(200, &pet("p1").to_string()),
+        Reply::json(200, &pet("p2").to_string()),
+    ])
+    .await;
+    let tier = |up_to| pets::CreateParamsTiers {
+        up_to: Some(up_to),
+        price: None,
+    };
+    let c = client(&server);
+    let first = pets::CreateParams {
+        name: Some("Rex".into()),
+        tiers: Some(vec![
+            tier(pets::CreateParamsTiersUpTo::Integer(1000)),
+            tier(pets::CreateParamsTiersUpTo::Inf),
+        ]),
+        trial_end: Some(pets::CreateParamsTrialEnd::Now),
+        chip: Some(pets::CreateParamsChip::String("A-12".into())),
+        ..Default::default()
+    };
+    pets::create(&c, &first).await.unwrap();
+    let second = pets::CreateParams {
+        name: Some("Rex".into()),
+        trial_end: Some(pets::CreateParamsTrialEnd::Timestamp(1_700_000_000)),
+        chip: Some(pets::CreateParamsChip::Integer(981)),
+        ..Default::default()
+    };
+    pets::create(&c, &second).await.unwrap();
+    let reqs = server.requests();
+    assert_eq!(
+        reqs[0].body_str(),
+        "chip=A-12&name=Rex&tiers%5B0%5D%5Bup_to%5D=1000&tiers%5B1%5D%5Bup_to%5D=inf&trial_end=now"
+    );
+    assert_eq!(reqs[1].body_str(), "chip=981&name=Rex&trial_end=1700000000");
+}
+
+#[tokio::test]
+async fn a_number_or_a_word_in_the_query_is_sent_bare_too() {
+    let server = TestServer::start(vec![
+        Reply::json(200, &page(&["p1"], false)),
+        Reply::json(200, &page(&["p1"], false)),
+    ])
+    .await;
+    let c = client(&server);
+    for born_before in [
+        pets::ListParamsBornBefore::Now,
+        pets::ListParamsBornBefore::Timestamp(1_700_000_000),
+    ] {
+        let params = pets::ListParams {
+            born_before: Some(born_before),
+            ..Default::default()
+        };
+        pets::list(&c, &params).await.unwrap();
+    }
+    let targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/pets?born_before=now",
+            "/v1/pets?born_before=1700000000"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_clearable_number_or_word_can_be_either_or_cleared() {
+    let server = TestServer::start(vec![
+        Reply::json(200, &pet("p1").to_string()),
+        Reply::json(200, &pet("p1").to_string()),
+        Reply::json(200, &pet("p1").to_string()),
+    ])
+    .await;
+    let c = client(&server);
+    for expires_at in [
+        Clearable::Set(pets::UpdateParamsExpiresAt::Now),
+        Clearable::Set(pets::UpdateParamsExpiresAt::Timestamp(1_700_000_000)),
+        Clearable::Clear,
+    ] {
+        let params = pets::UpdateParams {
+            expires_at: Some(expires_at),
+            ..Default::default()
+        };
+        pets::update(&c, "p1", &params).await.unwrap();
+    }
+    let bodies: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.body_str().to_owned())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["expires_at=now", "expires_at=1700000000", "expires_at="]
+    );
+}
+
+#[test]
+fn a_number_or_a_word_decodes_into_its_variant_and_back() {
+    for (json, expected) in [
+        (serde_json::json!("on_demand"), PetFeedingInterval::OnDemand),
+        (serde_json::json!(6), PetFeedingInterval::Integer(6)),
+        (
+            serde_json::json!("hourly"),
+            PetFeedingInterval::Unknown(serde_json::json!("hourly")),
+        ),
+    ] {
+        let mut v = pet("p1");
+        v["feeding_interval"] = json.clone();
+        let p: Pet = serde_json::from_value(v).unwrap();
+        assert_eq!(p.feeding_interval.as_ref(), Some(&expected), "{json}");
+        assert_eq!(serde_json::to_value(&p).unwrap()["feeding_interval"], json);
+    }
+}
+
+#[test]
+fn fields_of_the_same_shape_share_one_type_with_variants_named_after_their_members() {
+    // `adoption.pet` is lowered after `pet`, `pet.best_friend` while `pet` still is: the same
+    // shape either way, so one type (this only compiles if `PetBestFriend` is `AdoptionPet`),
+    // with a variant named `Pet` however the member was reached.
+    let mut v = pet("p1");
+    v["best_friend"] = pet("p2");
+    let p: Pet = serde_json::from_value(v).unwrap();
+    let friend: Option<Expandable<AdoptionPet>> = p.best_friend;
+    let friend = friend.as_ref().and_then(Expandable::as_object);
+    assert!(
+        matches!(friend, Some(AdoptionPet::Pet(p)) if p.id == "p2"),
+        "{friend:?}"
     );
 }
 

@@ -585,11 +585,30 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         home,
         direction,
         docs,
+        values,
         variants,
     } = u;
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
     let idents: Vec<_> = variants.iter().map(|(v, _)| ident(v)).collect();
+    // The values of string enum members: variants that carry nothing, read and written as
+    // the bare string.
+    let value_idents: Vec<_> = values.iter().map(|v| ident(&v.rust)).collect();
+    let value_strs: Vec<&str> = values.iter().map(|v| v.api.as_str()).collect();
+    let value_docs = value_strs.iter().map(|v| format!(" `{v}`"));
+    let decode_value = (!values.is_empty()).then(|| {
+        quote! {
+            if let Ok(value) = crate::runtime::decode_member::<String>(text) {
+                let known = match value.as_str() {
+                    #(#value_strs => Some(Self::#value_idents),)*
+                    _ => None,
+                };
+                if let Some(known) = known {
+                    return Ok(known);
+                }
+            }
+        }
+    });
     // Objects are boxed: they are large, and a union may contain itself through them.
     let boxed = |t: &TypeRef| matches!(t, TypeRef::Named(id) if !matches!(api.types[api.resolve(*id).0], TypeDef::Enum(_)));
     let payloads: Vec<_> = variants
@@ -642,6 +661,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
             impl crate::HasId for #ty {
                 fn id(&self) -> &str {
                     match self {
+                        #(Self::#value_idents => "",)*
                         #(#arms)*
                         Self::Unknown(value) => value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default(),
                     }
@@ -661,6 +681,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
                     // decoder for every member type.
                     let raw = <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
                     let text = raw.get();
+                    #decode_value
                     #decode
                 }
             }
@@ -671,6 +692,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #ty {
+            #(#[doc = #value_docs] #value_idents,)*
             #(#idents(#payloads),)*
             /// A shape this version of the binding does not know, kept as sent.
             Unknown(serde_json::Value),
@@ -680,6 +702,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         impl serde::Serialize for #ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
+                    #(Self::#value_idents => serializer.serialize_str(#value_strs),)*
                     #(Self::#idents(v) => v.serialize(serializer),)*
                     Self::Unknown(v) => v.serialize(serializer),
                 }

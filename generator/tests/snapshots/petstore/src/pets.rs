@@ -5,6 +5,9 @@ pub mod photos;
 /// Parameters for [`create`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CreateParams {
+    /// A chip number, or the text printed on its tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chip: Option<CreateParamsChip>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -13,6 +16,28 @@ pub struct CreateParams {
     pub owner: Option<CreateParamsOwner>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<CreateParamsTiers>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<CreateParamsTrialEnd>,
+}
+/// A chip number, or the text printed on its tag.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CreateParamsChip {
+    Integer(i64),
+    String(String),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for CreateParamsChip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(v) => v.serialize(serializer),
+            Self::String(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CreateParamsOwner {
@@ -21,6 +46,32 @@ pub struct CreateParamsOwner {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vip: Option<bool>,
 }
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct CreateParamsTiers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<CreateParamsTiersUpTo>,
+}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CreateParamsTiersUpTo {
+    /// `inf`
+    Inf,
+    Integer(i64),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for CreateParamsTiersUpTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Inf => serializer.serialize_str("inf"),
+            Self::Integer(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+pub type CreateParamsTrialEnd = ListParamsBornBefore;
 /// Parameters for [`list`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct ListParams {
@@ -31,7 +82,27 @@ pub struct ListParams {
     #[serde(skip)]
     pub expand: Option<Vec<String>>,
     #[serde(skip)]
+    pub born_before: Option<ListParamsBornBefore>,
+    #[serde(skip)]
     pub created: Option<ListParamsCreated>,
+}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ListParamsBornBefore {
+    /// `now`
+    Now,
+    Timestamp(crate::Timestamp),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for ListParamsBornBefore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Now => serializer.serialize_str("now"),
+            Self::Timestamp(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -74,12 +145,15 @@ pub struct SearchParams {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct UpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<crate::Clearable<UpdateParamsExpiresAt>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::Clearable<std::collections::BTreeMap<String, String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<crate::Clearable<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
 }
+pub type UpdateParamsExpiresAt = ListParamsBornBefore;
 /// Creates a pet. See [the guide](https://pets.example.test/docs/pets) and <https://example.test/x>.
 ///
 /// `POST /v1/pets` (operationId `PostPets`)
@@ -136,6 +210,7 @@ pub fn list<'a>(
         __query.push("limit", params.limit.as_ref(), false)?;
         __query.push("starting_after", params.starting_after.as_ref(), false)?;
         __query.push("expand", params.expand.as_ref(), true)?;
+        __query.push("born_before", params.born_before.as_ref(), false)?;
         __query.push("created", params.created.as_ref(), true)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,

@@ -2,6 +2,167 @@
 //! The objects Pet Store sends and returns.
 /// The body of an error answer, from the operations' `default` response.
 pub type ErrorBody = Error;
+/// A pet finding its owner. Its `pet` has the shape of a pet's `best_friend` and is met once `pet` is complete, while `best_friend` is met inside `pet`; the two share one type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Adoption {
+    pub id: String,
+    pub object: AdoptionObject,
+    pub pet: crate::Expandable<AdoptionPet>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Adoption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Adoption {
+    const NAME: &'static str = "Adoption";
+    const FIELDS: &'static [&'static str] = &["id", "object", "pet"];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut object = None;
+        let mut pet = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "id" => id = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                "pet" => pet = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            id: crate::runtime::required(id, "id")?,
+            object: crate::runtime::required(object, "object")?,
+            pet: crate::runtime::required(pet, "pet")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Adoption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 3 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("pet", &self.pet)?;
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdoptionObject {
+    /// `adoption`
+    Adoption,
+    /// A value this version of the binding does not know, kept as sent.
+    Unknown(String),
+}
+impl AdoptionObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Adoption => "adoption",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for AdoptionObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "adoption" => Self::Adoption,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for AdoptionObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for AdoptionObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdoptionObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum AdoptionPet {
+    Pet(Box<Pet>),
+    DeletedPet(Box<DeletedPet>),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AdoptionPet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Pet(v) => v.serialize(serializer),
+            Self::DeletedPet(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdoptionPet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        let text = raw.get();
+        let (tag, deleted) = crate::runtime::union_tag(text);
+        match (tag.as_deref(), deleted) {
+            (Some("pet"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Pet)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("pet"), true) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::DeletedPet)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+impl crate::HasId for AdoptionPet {
+    fn id(&self) -> &str {
+        match self {
+            Self::Pet(v) => &v.id,
+            Self::DeletedPet(v) => &v.id,
+            Self::Unknown(value) => {
+                value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default()
+            }
+        }
+    }
+}
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ball {
     pub diameter: f64,
@@ -520,6 +681,8 @@ pub struct Pet {
     pub created: crate::Timestamp,
     /// Free-form data.
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Hours between meals, or `on_demand`.
+    pub feeding_interval: Option<PetFeedingInterval>,
     pub id: String,
     pub metadata: std::collections::BTreeMap<String, String>,
     pub name: String,
@@ -548,6 +711,7 @@ impl crate::runtime::FromObject for Pet {
         "best_friend",
         "created",
         "extra",
+        "feeding_interval",
         "id",
         "metadata",
         "name",
@@ -565,6 +729,7 @@ impl crate::runtime::FromObject for Pet {
         let mut best_friend = None;
         let mut created = None;
         let mut extra = None;
+        let mut feeding_interval = None;
         let mut id = None;
         let mut metadata = None;
         let mut name = None;
@@ -581,6 +746,7 @@ impl crate::runtime::FromObject for Pet {
                 "best_friend" => best_friend = __map.next_value()?,
                 "created" => created = Some(__map.next_value()?),
                 "extra" => extra = __map.next_value()?,
+                "feeding_interval" => feeding_interval = __map.next_value()?,
                 "id" => id = Some(__map.next_value()?),
                 "metadata" => metadata = Some(__map.next_value()?),
                 "name" => name = Some(__map.next_value()?),
@@ -601,6 +767,7 @@ impl crate::runtime::FromObject for Pet {
             best_friend,
             created: crate::runtime::required(created, "created")?,
             extra,
+            feeding_interval,
             id: crate::runtime::required(id, "id")?,
             metadata: crate::runtime::required(metadata, "metadata")?,
             name: crate::runtime::required(name, "name")?,
@@ -621,12 +788,16 @@ impl serde::Serialize for Pet {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra_2);
         let len = 11 + usize::from(self.extra.is_some())
+            + usize::from(self.feeding_interval.is_some())
             + usize::from(self.nickname.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("best_friend", &self.best_friend)?;
         map.serialize_entry("created", &self.created)?;
         if let Some(value) = &self.extra {
             map.serialize_entry("extra", value)?;
+        }
+        if let Some(value) = &self.feeding_interval {
+            map.serialize_entry("feeding_interval", value)?;
         }
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("metadata", &self.metadata)?;
@@ -652,25 +823,28 @@ impl crate::HasId for Pet {
     }
 }
 /// Another pet, by id unless expanded; it may have been deleted since.
+pub type PetBestFriend = AdoptionPet;
+/// Hours between meals, or `on_demand`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub enum PetBestFriend {
-    Variant1(Box<Pet>),
-    DeletedPet(Box<DeletedPet>),
+pub enum PetFeedingInterval {
+    /// `on_demand`
+    OnDemand,
+    Integer(i64),
     /// A shape this version of the binding does not know, kept as sent.
     Unknown(serde_json::Value),
 }
 #[cfg(feature = "serialize")]
-impl serde::Serialize for PetBestFriend {
+impl serde::Serialize for PetFeedingInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Variant1(v) => v.serialize(serializer),
-            Self::DeletedPet(v) => v.serialize(serializer),
+            Self::OnDemand => serializer.serialize_str("on_demand"),
+            Self::Integer(v) => v.serialize(serializer),
             Self::Unknown(v) => v.serialize(serializer),
         }
     }
 }
-impl<'de> serde::Deserialize<'de> for PetBestFriend {
+impl<'de> serde::Deserialize<'de> for PetFeedingInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -678,35 +852,21 @@ impl<'de> serde::Deserialize<'de> for PetBestFriend {
             serde_json::value::RawValue,
         > as serde::Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
-        let (tag, deleted) = crate::runtime::union_tag(text);
-        match (tag.as_deref(), deleted) {
-            (Some("pet"), false) => {
-                crate::runtime::decode_member(text)
-                    .map(Self::Variant1)
-                    .map_err(serde::de::Error::custom)
-            }
-            (Some("pet"), true) => {
-                crate::runtime::decode_member(text)
-                    .map(Self::DeletedPet)
-                    .map_err(serde::de::Error::custom)
-            }
-            _ => {
-                crate::runtime::decode_member(text)
-                    .map(Self::Unknown)
-                    .map_err(serde::de::Error::custom)
+        if let Ok(value) = crate::runtime::decode_member::<String>(text) {
+            let known = match value.as_str() {
+                "on_demand" => Some(Self::OnDemand),
+                _ => None,
+            };
+            if let Some(known) = known {
+                return Ok(known);
             }
         }
-    }
-}
-impl crate::HasId for PetBestFriend {
-    fn id(&self) -> &str {
-        match self {
-            Self::Variant1(v) => &v.id,
-            Self::DeletedPet(v) => &v.id,
-            Self::Unknown(value) => {
-                value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default()
-            }
+        if let Ok(v) = crate::runtime::decode_member(text) {
+            return Ok(Self::Integer(v));
         }
+        crate::runtime::decode_member(text)
+            .map(Self::Unknown)
+            .map_err(serde::de::Error::custom)
     }
 }
 pub type PetObject = DeletedPetObject;

@@ -9,7 +9,9 @@ pub fn adopt<'a>(
     owner: &str,
     pet: &str,
     params: &AdoptParams,
-) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::Adoption>,
+> + Send + 'a {
     fn __request(
         owner: &str,
         pet: &str,
