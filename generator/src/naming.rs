@@ -133,15 +133,47 @@ pub fn type_name(api: &str) -> String {
     }
 }
 
-/// An enum variant for a string value: `UpperCamelCase`; `""` is `Empty`; values that camel-case
-/// to nothing (e.g. `"*"`) become `Value`; `Unknown` is taken by the fallback variant.
+/// Names for the symbols an enum value may be made of; `*` is a wildcard (`enabled_events:
+/// ["*"]` is every event), so it reads `All`.
+const SYMBOLS: &[(char, &str)] = &[
+    ('*', "All"),
+    ('+', "Plus"),
+    ('-', "Minus"),
+    ('.', "Dot"),
+    ('/', "Slash"),
+    ('=', "Equals"),
+    ('<', "LessThan"),
+    ('>', "GreaterThan"),
+    ('!', "Not"),
+    ('?', "Question"),
+    ('@', "At"),
+    ('#', "Hash"),
+    ('%', "Percent"),
+    ('&', "And"),
+    ('|', "Or"),
+    ('~', "Tilde"),
+    ('^', "Caret"),
+    ('$', "Dollar"),
+    (':', "Colon"),
+    (',', "Comma"),
+    ('_', "Underscore"),
+    (' ', "Space"),
+];
+
+/// An enum variant for a string value: `UpperCamelCase`; `""` is `Empty`; a value made only of
+/// symbols is named after them (`"*"` → `All`, `">="` → `GreaterThanEquals`), or `Value` if one
+/// has no name here; `Unknown` is taken by the fallback variant.
 pub fn variant_name(api: &str) -> String {
     if api.is_empty() {
         return "Empty".to_owned();
     }
     let camel = clean(&api.to_upper_camel_case());
     if camel.is_empty() {
-        return "Value".to_owned();
+        let symbols: Option<String> = api
+            .chars()
+            .map(|c| SYMBOLS.iter().find(|(s, _)| *s == c).map(|(_, name)| *name))
+            .collect();
+        return symbols.unwrap_or_else(|| "Value".to_owned());
     }
     let camel = fix_leading(camel, "V");
     match camel.as_str() {
@@ -359,7 +391,11 @@ mod tests {
                 "IdentityVerificationSession",
             ),
             ("", "Empty"),
-            ("*", "Value"),
+            ("*", "All"),
+            (">=", "GreaterThanEquals"),
+            ("-", "Minus"),
+            ("__", "UnderscoreUnderscore"),
+            ("¿", "Value"),
             ("3ds", "V3ds"),
             ("self", "SelfValue"),
             ("unknown", "UnknownValue"),
