@@ -14,6 +14,7 @@ mod emit;
 pub mod error;
 mod escape;
 pub mod load;
+mod locate;
 mod lower;
 pub mod model;
 pub mod naming;
@@ -37,6 +38,21 @@ pub struct Generated {
     /// Component schema key → the path of its Rust type in the crate (`types::Account`), for
     /// tools that pair spec objects with generated types (the fixture round-trip check).
     pub type_names: BTreeMap<String, String>,
+    /// The selected operations named after their operationId because the path rule gave
+    /// another operation of the document the same module and name; empty when every name came
+    /// from the path rule (see `naming::locate_operations`).
+    pub name_fallbacks: Vec<NameFallback>,
+}
+
+/// An operation whose function is named after its operationId instead of its path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameFallback {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    pub path: String,
+    pub operation_id: String,
+    /// The function's path in the crate (`balance::history::get_balance_history`).
+    pub function: String,
 }
 
 /// Generates the binding crate for the operations `config` selects.
@@ -68,8 +84,20 @@ pub fn generate(
             )
         })
         .collect();
+    let name_fallbacks = api
+        .operations
+        .iter()
+        .filter(|op| op.name_origin == model::NameOrigin::OperationId)
+        .map(|op| NameFallback {
+            method: op.method.as_str(),
+            path: op.path.clone(),
+            operation_id: op.name.api.clone(),
+            function: format!("{}::{}", op.module.join("::"), op.name.rust),
+        })
+        .collect();
     Ok(Generated {
         type_names,
+        name_fallbacks,
         files,
         operations: api.operations.len(),
         types: api.types.len(),

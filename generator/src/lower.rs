@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::docs;
 use crate::error::{Pointer, SpecError};
 use crate::load::LoadedSpec;
+use crate::locate;
 use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::path::{parse_template, Part};
@@ -66,29 +67,21 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         }
     }
 
-    // Names first, over the whole selection, so a clash renames both sides the same way
-    // whatever order the spec lists them in.
-    let mut located: BTreeMap<(Vec<String>, String), Vec<usize>> = BTreeMap::new();
-    let locations: Vec<(Vec<String>, String)> = ops
-        .iter()
-        .map(|(_, method, path, ..)| naming::operation_location(method, path))
-        .collect();
-    for (i, loc) in locations.iter().enumerate() {
-        located.entry(loc.clone()).or_default().push(i);
-    }
+    // Names come from the whole document, so a clash renames both sides the same way whatever
+    // is selected and whatever order the spec lists them in.
+    let locations = locate::operation_locations(spec);
 
     let mut operations_out = Vec::new();
     let mut error_bodies = Vec::new();
-    for (i, (id, method, path, item, op, ptr)) in ops.iter().enumerate() {
-        let (module, mut function) = locations[i].clone();
-        if located[&locations[i]].len() > 1 {
-            function = naming::field_name(id);
-        }
+    for (id, method, path, item, op, ptr) in &ops {
+        let location = &locations[&(*method, *path)];
         let name = Name {
             api: id.clone(),
-            rust: function,
+            rust: location.function.clone(),
         };
-        if let Some(lowered) = cx.operation(name, module, method, path, item, op, ptr) {
+        let module = location.module.clone();
+        let origin = location.origin;
+        if let Some(lowered) = cx.operation(name, origin, module, method, path, item, op, ptr) {
             operations_out.push(lowered.0);
             error_bodies.push(lowered.1);
         }
@@ -308,6 +301,7 @@ impl<'a> Lowerer<'a> {
     fn operation(
         &mut self,
         name: Name,
+        name_origin: NameOrigin,
         module: Vec<String>,
         method: &str,
         path: &str,
@@ -433,6 +427,7 @@ impl<'a> Lowerer<'a> {
 
         let operation = Operation {
             name,
+            name_origin,
             module,
             method,
             path: path.to_owned(),

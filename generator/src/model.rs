@@ -65,6 +65,8 @@ impl Method {
 pub struct Operation {
     /// `api` is the operationId; `rust` the function name.
     pub name: Name,
+    /// Whether the function is named by the path rule or, after a clash, by its operationId.
+    pub name_origin: NameOrigin,
     /// The module the function lives in, outermost first (`["identity", "verification_sessions"]`).
     pub module: Vec<String>,
     pub method: Method,
@@ -82,6 +84,16 @@ pub struct Operation {
     /// client's base URL was overridden.
     pub server: Option<String>,
     pub docs: Option<String>,
+}
+
+/// Which rule named an operation's function (see `naming::locate_operations`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameOrigin {
+    /// The method and path (`accounts::people::list`).
+    Path,
+    /// The operationId in snake case, because the path rule gave another operation the same
+    /// module and name.
+    OperationId,
 }
 
 /// A piece of a path template.

@@ -2,9 +2,11 @@
 //! digit and reserved-name sanitising, then collision resolution. Keep `api` names beside the
 //! Rust ones (see [`crate::model::Name`]) so serde renames and docs can always show both.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+
+pub use crate::model::NameOrigin;
 
 /// Rust keywords (2021 edition, strict and reserved) that need `r#` or a suffix.
 const KEYWORDS: &[&str] = &[
@@ -142,15 +144,47 @@ pub fn type_name(api: &str) -> String {
     }
 }
 
-/// An enum variant for a string value: `UpperCamelCase`; `""` is `Empty`; values that camel-case
-/// to nothing (e.g. `"*"`) become `Value`; `Unknown` is taken by the fallback variant.
+/// Names for the symbols an enum value may be made of; `*` is a wildcard (`enabled_events:
+/// ["*"]` is every event), so it reads `All`.
+const SYMBOLS: &[(char, &str)] = &[
+    ('*', "All"),
+    ('+', "Plus"),
+    ('-', "Minus"),
+    ('.', "Dot"),
+    ('/', "Slash"),
+    ('=', "Equals"),
+    ('<', "LessThan"),
+    ('>', "GreaterThan"),
+    ('!', "Not"),
+    ('?', "Question"),
+    ('@', "At"),
+    ('#', "Hash"),
+    ('%', "Percent"),
+    ('&', "And"),
+    ('|', "Or"),
+    ('~', "Tilde"),
+    ('^', "Caret"),
+    ('$', "Dollar"),
+    (':', "Colon"),
+    (',', "Comma"),
+    ('_', "Underscore"),
+    (' ', "Space"),
+];
+
+/// An enum variant for a string value: `UpperCamelCase`; `""` is `Empty`; a value made only of
+/// symbols is named after them (`"*"` → `All`, `">="` → `GreaterThanEquals`), or `Value` if one
+/// has no name here; `Unknown` is taken by the fallback variant.
 pub fn variant_name(api: &str) -> String {
     if api.is_empty() {
         return "Empty".to_owned();
     }
     let camel = clean(&ascii_words(api).to_upper_camel_case());
     if camel.is_empty() {
-        return "Value".to_owned();
+        let symbols: Option<String> = api
+            .chars()
+            .map(|c| SYMBOLS.iter().find(|(s, _)| *s == c).map(|(_, name)| *name))
+            .collect();
+        return symbols.unwrap_or_else(|| "Value".to_owned());
     }
     let camel = fix_leading(camel, "V");
     match camel.as_str() {
@@ -224,68 +258,272 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// Where an operation's function lives and what it is called, from its method and path:
-///
-/// - a leading version segment (`v1`) is dropped; the literal segments name the module
-///   (`/v1/identity/verification_sessions/{session}/redact` → `identity::verification_sessions`);
-/// - a final `search` is the search action of the collection before it (`customers::search`);
-/// - a literal after the last parameter is an action naming the function (`redact`), unless
-///   the method is GET or the word is plural (`…/{customer}/sources`): then it is a
-///   sub-resource and part of the module;
-/// - otherwise the method names the function: GET `list` on a plural collection and `retrieve`
-///   on `…/{id}` or a singular resource, POST `create` on a collection and `update` on
-///   `…/{id}`, PATCH `update`, PUT `replace`, DELETE `delete`.
-///
-/// Callers fall back to the operationId in snake case when two operations get the same name.
-pub fn operation_location(method: &str, path: &str) -> (Vec<String>, String) {
+/// What the operation rule reads about one operation. The rule looks at every operation of the
+/// document at once, so one operation's name never depends on which others are selected.
+#[derive(Clone, Copy, Debug)]
+pub struct Route<'a> {
+    /// As the spec spells it: `get`, `post`, …
+    pub method: &'a str,
+    pub path: &'a str,
+    pub operation_id: &'a str,
+    /// What the success response of a GET is: `Some(true)` a list (a JSON array, or an object
+    /// whose `data` member is one), `Some(false)` a single object, `None` unknown.
+    pub lists: Option<bool>,
+}
+
+/// Where an operation's function lives, what it is called and which rule gave the name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Outermost first (`["identity", "verification_sessions"]`).
+    pub module: Vec<String>,
+    pub function: String,
+    pub origin: NameOrigin,
+}
+
+/// Common irregular plurals: a path word in this list names a collection.
+#[rustfmt::skip]
+const IRREGULAR_PLURALS: &[&str] = &[
+    "alumni", "analyses", "appendices", "bacteria", "cacti", "children", "criteria", "curricula",
+    "data", "dice", "feet", "fungi", "geese", "indices", "matrices", "media", "men", "mice",
+    "nuclei", "oxen", "people", "phenomena", "radii", "schemata", "teeth", "vertices", "women",
+];
+
+/// Words that end in a single `s` and name one thing.
+#[rustfmt::skip]
+const SINGULAR_S: &[&str] = &[
+    "alias", "analysis", "atlas", "axis", "basis", "bonus", "bus", "campus", "canvas", "census",
+    "chaos", "corpus", "crisis", "diagnosis", "gas", "iris", "lens", "minus", "news", "plus",
+    "radius", "status", "synopsis", "thesis", "virus",
+];
+
+/// Verbs that start action names in APIs (`cancel`, `verify_microdeposits`, `search`). A path
+/// word starting with one is an action, never a resource, whatever the method. Words that are
+/// as often nouns (`refund`, `return`, `post`, `transfer`) are left to the structural rule.
+#[rustfmt::skip]
+const VERBS: &[&str] = &[
+    "accept", "activate", "advance", "apply", "approve", "archive", "attach", "authorize", "cancel",
+    "capture", "close", "confirm", "create", "deactivate", "decline", "delete", "detach", "disable",
+    "disconnect", "enable", "expire", "finalize", "find", "increment", "invalidate", "mark",
+    "pause", "preview", "reactivate", "redact", "refresh", "reject", "release", "remove", "reopen",
+    "resend", "reset", "resume", "reverse", "revoke", "search", "send", "submit", "unarchive",
+    "validate", "verify", "void",
+];
+
+/// Function names the method rule gives; an action on a collection with one of these names gets
+/// `_where` (`POST /apps/secrets/delete` → `delete_where`: it deletes what its parameters
+/// select, not one item by id).
+const METHOD_FUNCTIONS: &[&str] = &["list", "retrieve", "create", "update", "replace", "delete"];
+
+/// The words of a path segment in snake case (`verify_microdeposits`, `paymentIntents`).
+fn words(segment: &str) -> Vec<String> {
+    segment
+        .to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether a path segment names many things: its last word is a common irregular plural
+/// (`people`, `children`, `data`) or ends in a single `s` (`cards`, not `address` or `status`).
+fn is_plural(segment: &str) -> bool {
+    let Some(word) = words(segment).pop() else {
+        return false;
+    };
+    let word = word.as_str();
+    IRREGULAR_PLURALS.contains(&word)
+        || (word.ends_with('s') && !word.ends_with("ss") && !SINGULAR_S.contains(&word))
+}
+
+/// Whether a path segment is an action named by a verb (`cancel`, `verify_microdeposits`).
+fn is_verb(segment: &str) -> bool {
+    words(segment)
+        .first()
+        .is_some_and(|w| VERBS.contains(&w.as_str()))
+}
+
+fn is_param(segment: &str) -> bool {
+    segment.contains('{')
+}
+
+/// A path's segments without the leading version segment (`v1`).
+fn segments(path: &str) -> Vec<&str> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_version = |s: &str| {
         s.strip_prefix('v')
             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     };
-    let segments = match segments.split_first() {
+    match segments.split_first() {
         Some((first, rest)) if is_version(first) => rest.to_vec(),
         _ => segments,
-    };
-    let is_param = |s: &str| s.contains('{');
-    let is_plural = |s: &str| s.ends_with('s') && !s.ends_with("ss");
-    let after_param = segments.len() >= 2 && is_param(segments[segments.len() - 2]);
-    let action = match segments.last() {
-        // `…/search` is the search action of the collection before it.
-        Some(&"search") if segments.len() > 1 => Some("search"),
-        Some(last) if !is_param(last) && after_param && method != "get" && !is_plural(last) => {
-            Some(*last)
-        }
-        _ => None,
-    };
-    let module_segments = if action.is_some() {
-        &segments[..segments.len() - 1]
-    } else {
-        &segments[..]
-    };
-    let last = segments.last().copied().unwrap_or("");
-    let on_item = is_param(last);
-    let collection = !on_item && is_plural(last);
-    let function = match (action, method) {
-        (Some(action), _) => field_name(action),
-        (None, "get") if collection => "list".to_owned(),
-        (None, "get") => "retrieve".to_owned(),
-        (None, "post") if on_item => "update".to_owned(),
-        (None, "post") => "create".to_owned(),
-        (None, "patch") => "update".to_owned(),
-        (None, "put") => "replace".to_owned(),
-        (None, "delete") => "delete".to_owned(),
-        (None, other) => field_name(other),
-    };
-    let mut module: Vec<String> = module_segments
+    }
+}
+
+/// What the document has at one path (parameters written `{}`, so `/a/{x}` and `/a/{y}` are one).
+#[derive(Default)]
+struct PathFacts<'a> {
+    methods: BTreeSet<&'a str>,
+    get_lists: Option<bool>,
+}
+
+/// Every operation of a document by path shape, for the questions the rule asks about a path:
+/// is anything below it, is a `{param}` right below it, which methods does it have.
+struct Document<'a> {
+    paths: BTreeMap<Vec<&'a str>, PathFacts<'a>>,
+}
+
+fn shape<'a>(segments: &[&'a str]) -> Vec<&'a str> {
+    segments
         .iter()
-        .filter(|s| !is_param(s))
-        .map(|s| module_name(s))
-        .collect();
+        .map(|s| if is_param(s) { "{}" } else { s })
+        .collect()
+}
+
+impl<'a> Document<'a> {
+    fn new(routes: &[Route<'a>]) -> Self {
+        let mut paths: BTreeMap<Vec<&'a str>, PathFacts<'a>> = BTreeMap::new();
+        for route in routes {
+            let facts = paths.entry(shape(&segments(route.path))).or_default();
+            facts.methods.insert(route.method);
+            if route.method == "get" {
+                facts.get_lists = route.lists;
+            }
+        }
+        Self { paths }
+    }
+
+    /// The paths that start with `prefix` and are longer.
+    fn below<'s>(&'s self, prefix: &'s [&'a str]) -> impl Iterator<Item = &'s [&'a str]> + 's {
+        self.paths
+            .range(prefix.to_vec()..)
+            .map(|(k, _)| k.as_slice())
+            .take_while(move |k| k.starts_with(prefix))
+            .filter(move |k| k.len() > prefix.len())
+    }
+
+    fn facts(&self, shape: &[&'a str]) -> Option<&PathFacts<'a>> {
+        self.paths.get(shape)
+    }
+
+    /// A collection: items sit right below it (`…/{id}`), or else its GET answers with a list,
+    /// or else (nothing known) its name is plural.
+    fn is_collection(&self, shape: &[&'a str]) -> bool {
+        if self.below(shape).any(|k| k[shape.len()] == "{}") {
+            return true;
+        }
+        match self.facts(shape).and_then(|f| f.get_lists) {
+            Some(lists) => lists,
+            None => shape.last().is_some_and(|s| is_plural(s)),
+        }
+    }
+
+    /// A final literal is an action when it starts with a verb, or when it is a singular word
+    /// under something else that has nothing below it and that the document only ever POSTs
+    /// to (`/charges/{charge}/refund`): what can be read, deleted or has parts is a resource.
+    fn is_action(&self, shape: &[&'a str]) -> bool {
+        let Some((last, parent)) = shape.split_last() else {
+            return false;
+        };
+        if is_verb(last) {
+            return true;
+        }
+        let only_posted = self
+            .facts(shape)
+            .is_some_and(|f| f.methods.iter().all(|m| *m == "post"));
+        !parent.is_empty() && !is_plural(last) && only_posted && self.below(shape).next().is_none()
+    }
+
+    fn locate(&self, route: &Route<'a>) -> Location {
+        let segments = segments(route.path);
+        let shape = shape(&segments);
+        let action = !is_param(segments.last().copied().unwrap_or("{}")) && self.is_action(&shape);
+        let (module_segments, function) = if action {
+            let (last, parent) = segments.split_last().expect("an action has a segment");
+            let mut function = field_name(last);
+            let on_collection = parent.last().is_some_and(|p| !is_param(p));
+            if on_collection && METHOD_FUNCTIONS.contains(&function.as_str()) {
+                function.push_str("_where");
+            }
+            (parent, function)
+        } else {
+            let on_item = segments.last().is_some_and(|s| is_param(s));
+            let function = match route.method {
+                "get" if !on_item && self.is_collection(&shape) => "list".to_owned(),
+                "get" => "retrieve".to_owned(),
+                "post" if !on_item && self.is_collection(&shape) => "create".to_owned(),
+                "post" | "patch" => "update".to_owned(),
+                "put" => "replace".to_owned(),
+                "delete" => "delete".to_owned(),
+                other => field_name(other),
+            };
+            (&segments[..], function)
+        };
+        Location {
+            module: module_path(module_segments),
+            function,
+            origin: NameOrigin::Path,
+        }
+    }
+}
+
+/// The module for a path's literal segments; a verb is never a module of its own and joins the
+/// literal after it (`/credit_notes/preview/lines` → `credit_notes::preview_lines`).
+fn module_path(segments: &[&str]) -> Vec<String> {
+    let mut module = Vec::new();
+    let mut verb: Option<&str> = None;
+    for (i, segment) in segments.iter().enumerate() {
+        if is_param(segment) {
+            continue;
+        }
+        let next_is_literal = segments.get(i + 1).is_some_and(|s| !is_param(s));
+        match verb.take() {
+            Some(verb) => module.push(module_name(&format!("{verb}_{segment}"))),
+            None if is_verb(segment) && next_is_literal => verb = Some(segment),
+            None => module.push(module_name(segment)),
+        }
+    }
     if module.is_empty() {
         module.push("api".to_owned());
     }
-    (module, function)
+    module
+}
+
+/// Where each operation's function lives and what it is called (one [`Location`] per route, in
+/// the same order), by this rule:
+///
+/// - a leading version segment (`v1`) is dropped; the literal segments name the module
+///   (`/v1/identity/verification_sessions/{session}/redact` → `identity::verification_sessions`),
+///   except that a verb joins the literal after it (`credit_notes::preview_lines`);
+/// - a final literal is an action and names the function when it starts with a verb
+///   (`cancel`, `verify_microdeposits`, `search`, `find`), or when it is a singular word under
+///   something else, has nothing below it, and the document only ever POSTs to it
+///   (`…/{charge}/refund`, `…/shipping/deliver`). An action on a collection named like a method
+///   function gets `_where` (`apps::secrets::delete_where`);
+/// - any other final literal is a resource and part of the module (`customers::discount`,
+///   `accounts::people`, `balance::history`), and the method names the function: on `…/{id}`
+///   GET `retrieve`, POST and PATCH `update`; on a collection GET `list`, POST `create`; on a
+///   single resource GET `retrieve`, POST `update`; PUT `replace`, DELETE `delete`. A path is a
+///   collection when the document has `…/{id}` right below it, else when its GET answers with a
+///   list, else when its last word is plural (irregular plurals such as `people` included).
+///
+/// When two operations still get the same module and name, both use their operationId in snake
+/// case, and their [`Location::origin`] says so.
+pub fn locate_operations(routes: &[Route]) -> Vec<Location> {
+    let document = Document::new(routes);
+    let mut located: Vec<Location> = routes.iter().map(|r| document.locate(r)).collect();
+    let mut claims: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
+    for l in &located {
+        *claims
+            .entry((l.module.clone(), l.function.clone()))
+            .or_default() += 1;
+    }
+    for (l, route) in located.iter_mut().zip(routes) {
+        if claims[&(l.module.clone(), l.function.clone())] > 1 {
+            l.function = field_name(route.operation_id);
+            l.origin = NameOrigin::OperationId;
+        }
+    }
+    located
 }
 
 #[cfg(test)]
@@ -368,7 +606,11 @@ mod tests {
                 "IdentityVerificationSession",
             ),
             ("", "Empty"),
-            ("*", "Value"),
+            ("*", "All"),
+            (">=", "GreaterThanEquals"),
+            ("-", "Minus"),
+            ("__", "UnderscoreUnderscore"),
+            ("¿", "Value"),
             ("3ds", "V3ds"),
             ("self", "SelfValue"),
             ("unknown", "UnknownValue"),
@@ -382,85 +624,175 @@ mod tests {
         }
     }
 
+    /// Checks one document given as rows `METHOD PATH ANSWER → MODULE::FUNCTION`, where ANSWER
+    /// is what a GET's success response is (`[]` a list, `{}` one object, `-` not known). The
+    /// rows together are the document the rule reads: what sits at or below a row's path is in
+    /// the same table.
+    fn check_document(rows: &[&str]) {
+        let parsed: Vec<(String, &str, Option<bool>, &str)> = rows
+            .iter()
+            .map(|row| match row.split_whitespace().collect::<Vec<_>>()[..] {
+                [method, path, answer, "→", expected] => {
+                    let lists = match answer {
+                        "[]" => Some(true),
+                        "{}" => Some(false),
+                        "-" => None,
+                        other => panic!("answer {other:?} in {row:?}"),
+                    };
+                    (method.to_lowercase(), path, lists, expected)
+                }
+                _ => panic!("malformed row {row:?}"),
+            })
+            .collect();
+        let routes: Vec<Route> = parsed
+            .iter()
+            .map(|(method, path, lists, _)| Route {
+                method,
+                path,
+                operation_id: path,
+                lists: *lists,
+            })
+            .collect();
+        let located = locate_operations(&routes);
+        for ((method, path, _, expected), l) in parsed.iter().zip(&located) {
+            let got = format!("{}::{}", l.module.join("::"), l.function);
+            assert_eq!(&got, expected, "{} {path}", method.to_uppercase());
+            assert_eq!(
+                l.origin,
+                NameOrigin::Path,
+                "{} {path}",
+                method.to_uppercase()
+            );
+        }
+    }
+
+    /// Shapes from Stripe's API.
     #[test]
     fn operation_locations() {
-        for (method, path, module, function) in [
-            (
-                "post",
-                "/v1/identity/verification_sessions/{session}/redact",
-                "identity::verification_sessions",
-                "redact",
-            ),
-            (
-                "get",
-                "/v1/identity/verification_sessions/{session}",
-                "identity::verification_sessions",
-                "retrieve",
-            ),
-            (
-                "post",
-                "/v1/identity/verification_sessions/{session}",
-                "identity::verification_sessions",
-                "update",
-            ),
-            (
-                "get",
-                "/v1/identity/verification_sessions",
-                "identity::verification_sessions",
-                "list",
-            ),
-            (
-                "post",
-                "/v1/identity/verification_sessions",
-                "identity::verification_sessions",
-                "create",
-            ),
-            ("delete", "/v1/customers/{customer}", "customers", "delete"),
-            (
-                "post",
-                "/v1/customers/{customer}/sources/{id}/verify",
-                "customers::sources",
-                "verify",
-            ),
-            (
-                "get",
-                "/v1/customers/{customer}/sources",
-                "customers::sources",
-                "list",
-            ),
-            ("put", "/pets/{id}", "pets", "replace"),
-            ("patch", "/pets", "pets", "update"),
-            ("get", "/", "api", "retrieve"),
-            (
-                "get",
-                "/v1/customers/{customer}/cash_balance",
-                "customers::cash_balance",
-                "retrieve",
-            ),
-            (
-                "post",
-                "/v1/charges/{charge}/refunds",
-                "charges::refunds",
-                "create",
-            ),
-            ("post", "/v1/invoices/{invoice}/pay", "invoices", "pay"),
-            (
-                "post",
-                "/v1/payment_intents/{intent}/process",
-                "payment_intents",
-                "process",
-            ),
-            ("get", "/v1/balance", "balance", "retrieve"),
-            ("get", "/v1/customers/search", "customers", "search"),
-            ("get", "/v2/types/{id}", "types_api", "retrieve"),
-            ("post", "/v1/charges/{charge}/type", "charges", "r#type"),
+        check_document(&[
+            // An item, its collection, and actions on the item.
+            "GET    /v1/identity/verification_sessions                     []  → identity::verification_sessions::list",
+            "POST   /v1/identity/verification_sessions                     -   → identity::verification_sessions::create",
+            "GET    /v1/identity/verification_sessions/{session}           {}  → identity::verification_sessions::retrieve",
+            "POST   /v1/identity/verification_sessions/{session}           -   → identity::verification_sessions::update",
+            "POST   /v1/identity/verification_sessions/{session}/redact    -   → identity::verification_sessions::redact",
+            "POST   /v1/identity/verification_sessions/{session}/cancel    -   → identity::verification_sessions::cancel",
+            "DELETE /v1/customers/{customer}                               -   → customers::delete",
+            "POST   /v1/invoices/{invoice}/pay                             -   → invoices::pay",
+            "POST   /v1/payment_intents/{intent}/process                   -   → payment_intents::process",
+            "POST   /v1/charges/{charge}/refund                            -   → charges::refund",
+            "POST   /v1/charges/{charge}/type                              -   → charges::r#type",
+            // A verb names an action even when the rest of the word is plural.
+            "POST   /v1/payment_intents/{intent}/verify_microdeposits      -   → payment_intents::verify_microdeposits",
+            // Sub-resources, irregular plurals included: modules with the usual functions.
+            "GET    /v1/accounts/{account}/people                          []  → accounts::people::list",
+            "POST   /v1/accounts/{account}/people                          -   → accounts::people::create",
+            "GET    /v1/accounts/{account}/people/{person}                 {}  → accounts::people::retrieve",
+            "POST   /v1/accounts/{account}/people/{person}                 -   → accounts::people::update",
+            "DELETE /v1/accounts/{account}/people/{person}                 -   → accounts::people::delete",
+            "POST   /v1/accounts/{account}/login_links                     -   → accounts::login_links::create",
+            "POST   /v1/charges/{charge}/refunds                           -   → charges::refunds::create",
+            "GET    /v1/customers/{customer}/sources                       []  → customers::sources::list",
+            "POST   /v1/customers/{customer}/sources/{id}/verify           -   → customers::sources::verify",
+            "POST   /v1/families/{family}/children                         -   → families::children::create",
+            "GET    /v1/reports/{report}/data                              -   → reports::data::list",
+            // A singular word that can be read or deleted is a sub-resource, not an action.
+            "GET    /v1/customers/{customer}/discount                      {}  → customers::discount::retrieve",
+            "DELETE /v1/customers/{customer}/discount                      -   → customers::discount::delete",
+            "DELETE /v1/subscriptions/{subscription}/discount              -   → subscriptions::discount::delete",
+            "GET    /v1/customers/{customer}/cash_balance                  {}  → customers::cash_balance::retrieve",
+            "POST   /v1/customers/{customer}/cash_balance                  -   → customers::cash_balance::update",
+            "GET    /v1/quotes/{quote}/pdf                                 -   → quotes::pdf::retrieve",
+            // … and so is one with an action below it.
+            "GET    /v1/charges/{charge}/dispute                           {}  → charges::dispute::retrieve",
+            "POST   /v1/charges/{charge}/dispute                           -   → charges::dispute::update",
+            "POST   /v1/charges/{charge}/dispute/close                     -   → charges::dispute::close",
+            // A collection is what has items below it or answers with a list, whatever its word.
+            "GET    /v1/balance                                            {}  → balance::retrieve",
+            "GET    /v1/balance/history                                    []  → balance::history::list",
+            "GET    /v1/balance/history/{id}                               {}  → balance::history::retrieve",
+            "GET    /v1/tax/settings                                       {}  → tax::settings::retrieve",
+            "POST   /v1/tax/settings                                       -   → tax::settings::update",
+            // Actions on a collection; one named like a method function reads `…_where`.
+            "GET    /v1/customers/search                                   []  → customers::search",
+            "GET    /v1/apps/secrets                                       []  → apps::secrets::list",
+            "POST   /v1/apps/secrets                                       -   → apps::secrets::create",
+            "POST   /v1/apps/secrets/delete                                -   → apps::secrets::delete_where",
+            "GET    /v1/apps/secrets/find                                  {}  → apps::secrets::find",
+            "POST   /v1/tax/transactions/create_reversal                   -   → tax::transactions::create_reversal",
+            // A verb is never a module: it joins the word after it.
+            "GET    /v1/credit_notes/preview                               {}  → credit_notes::preview",
+            "GET    /v1/credit_notes/preview/lines                         []  → credit_notes::preview_lines::list",
+            "GET    /v1/invoices/upcoming                                  {}  → invoices::upcoming::retrieve",
+            "GET    /v1/invoices/upcoming/lines                            []  → invoices::upcoming::lines::list",
+            // A singular word only ever POSTed to, with nothing below, is an action.
+            "POST   /v1/test_helpers/issuing/cards/{card}/shipping/deliver -   → test_helpers::issuing::cards::shipping::deliver",
+            "POST   /v1/test_helpers/issuing/cards/{card}/shipping/return  -   → test_helpers::issuing::cards::shipping::r#return",
+        ]);
+    }
+
+    /// Shapes from other APIs: no version segment, PUT and PATCH, a collection that answers
+    /// with an object, reserved and singular-`s` words.
+    #[test]
+    fn operation_locations_elsewhere() {
+        check_document(&[
+            "GET    /                          {}  → api::retrieve",
+            "GET    /pets                      {}  → pets::list",
+            "PUT    /pets/{id}                 -   → pets::replace",
+            "PATCH  /pets/{id}                 -   → pets::update",
+            "PATCH  /owners                    -   → owners::update",
+            "GET    /v2/types/{id}             {}  → types_api::retrieve",
+            "GET    /v2/status                 -   → status::retrieve",
+            "POST   /v2/addresses              -   → addresses::create",
+            "GET    /v2/pets/{id}/photos       -   → pets::photos::list",
+            "POST   /v2/pets/{id}/vaccinate    -   → pets::vaccinate",
+        ]);
+    }
+
+    #[test]
+    fn a_clash_names_both_sides_after_their_operation_ids() {
+        let route = |method, path, operation_id| Route {
+            method,
+            path,
+            operation_id,
+            lists: None,
+        };
+        let located = locate_operations(&[
+            route("post", "/v1/things/{id}", "UpdateThing"),
+            route("patch", "/v1/things", "PatchThings"),
+            route("get", "/v1/things", "ListThings"),
+        ]);
+        let names: Vec<(&str, NameOrigin)> = located
+            .iter()
+            .map(|l| (l.function.as_str(), l.origin))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("update_thing", NameOrigin::OperationId),
+                ("patch_things", NameOrigin::OperationId),
+                ("list", NameOrigin::Path),
+            ]
+        );
+        assert!(located.iter().all(|l| l.module == ["things"]));
+    }
+
+    #[test]
+    fn plurals() {
+        for (word, plural) in [
+            ("cards", true),
+            ("people", true),
+            ("children", true),
+            ("data", true),
+            ("line_items", true),
+            ("paymentIntents", true),
+            ("cash_balance", false),
+            ("address", false),
+            ("status", false),
+            ("history", false),
+            ("person", false),
         ] {
-            let (m, f) = operation_location(method, path);
-            assert_eq!(
-                (m.join("::").as_str(), f.as_str()),
-                (module, function),
-                "{method} {path}"
-            );
+            assert_eq!(is_plural(word), plural, "is_plural({word:?})");
         }
     }
 

@@ -109,6 +109,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let after = read_tree(&crate_dir);
     println!("{}", line_diff(&before, &after));
     let generated = codegen::generate_with(&settings(&spec_copy)).map_err(|e| e.to_string())?;
+    println!("{}", name_fallbacks(&generated)?);
 
     let fixtures_text = fs::read_to_string(&options.fixtures)
         .map_err(|e| format!("cannot read {}: {e}", options.fixtures.display()))?;
@@ -179,6 +180,30 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         ],
     )?;
     cargo(&options.out, &["test", "--workspace", "--", "--nocapture"])
+}
+
+/// Every operation must be named by the path rule: the operations whose name fell back to
+/// their operationId (as the generator recorded it), listed, are an error.
+fn name_fallbacks(generated: &openapi_gen::Generated) -> Result<String, String> {
+    let fallbacks = &generated.name_fallbacks;
+    let mut text = format!(
+        "names: {} operations, {} named after their operationId",
+        generated.operations,
+        fallbacks.len()
+    );
+    if fallbacks.is_empty() {
+        return Ok(text);
+    }
+    for f in fallbacks {
+        write!(
+            text,
+            "\n  {} {} (operationId `{}`) → {}",
+            f.method, f.path, f.operation_id, f.function
+        )
+        .unwrap_or(());
+    }
+    text.push_str("\nevery operation must be named by the rule in generator/src/naming.rs");
+    Err(text)
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
@@ -537,4 +562,49 @@ fn line_diff(
         "diff: +{added} -{removed} lines in {files} of {} files ({total} lines now)",
         paths.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(name_fallbacks: Vec<openapi_gen::NameFallback>) -> openapi_gen::Generated {
+        openapi_gen::Generated {
+            files: Default::default(),
+            operations: 468,
+            types: 0,
+            type_names: Default::default(),
+            name_fallbacks,
+        }
+    }
+
+    #[test]
+    fn no_fallback_passes_and_says_so() {
+        assert_eq!(
+            name_fallbacks(&generated(Vec::new())),
+            Ok("names: 468 operations, 0 named after their operationId".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_fallback_fails_and_is_listed() {
+        let fallback = openapi_gen::NameFallback {
+            method: "GET",
+            path: "/v1/balance/history".into(),
+            operation_id: "GetBalanceHistory".into(),
+            function: "balance::history::get_balance_history".into(),
+        };
+        let err = name_fallbacks(&generated(vec![fallback])).unwrap_err();
+        assert!(
+            err.starts_with("names: 468 operations, 1 named after their operationId\n"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "  GET /v1/balance/history (operationId `GetBalanceHistory`) → \
+                 balance::history::get_balance_history"
+            ),
+            "{err}"
+        );
+    }
 }

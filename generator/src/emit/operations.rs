@@ -182,6 +182,7 @@ fn emit_auto_paging(api: &Api, op: &Operation, paging: &Paging<'_>) -> TokenStre
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let Operation {
         name,
+        name_origin: _,
         module,
         method,
         path,

@@ -27,7 +27,7 @@ pub enum UpdateThingParamsKind {
     /// `  `
     Empty,
     /// `*`
-    Value,
+    All,
     /// `unknown`
     UnknownValue,
     /// `a-b`
@@ -44,7 +44,7 @@ impl UpdateThingParamsKind {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
-            Self::Value => "*",
+            Self::All => "*",
             Self::UnknownValue => "unknown",
             Self::AB => "a-b",
             Self::AB2 => "a_b",
@@ -57,7 +57,7 @@ impl From<&str> for UpdateThingParamsKind {
     fn from(value: &str) -> Self {
         match value {
             "" => Self::Empty,
-            "*" => Self::Value,
+            "*" => Self::All,
             "unknown" => Self::UnknownValue,
             "a-b" => Self::AB,
             "a_b" => Self::AB2,
