@@ -142,11 +142,18 @@ pub fn rust_ident(s: &str) -> Result<&str, String> {
         .map_err(|_| format!("{s:?} is not a Rust identifier"))
 }
 
-/// `s` if it is a Rust path such as `crate::a::b`, else why not.
+/// `s` if it is a Rust path such as `crate::a::b` as an intra-doc link writes it (keywords
+/// unraw: rustdoc resolves `crate::a::return`, not `crate::a::r#return`), else why not.
 pub fn rust_path(s: &str) -> Result<&str, String> {
-    syn::parse_str::<syn::Path>(s)
-        .map(|_| s)
-        .map_err(|_| format!("{s:?} is not a Rust path"))
+    let segment_ok = |seg: &str| {
+        seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && seg.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+    };
+    if s.split("::").all(segment_ok) {
+        Ok(s)
+    } else {
+        Err(format!("{s:?} is not a Rust path"))
+    }
 }
 
 /// `s` if it is an HTTP header name as the config allows them (letters, digits and `-`).
@@ -330,7 +337,10 @@ mod tests {
         assert!(rust_ident("a b").is_err());
         assert!(rust_ident("x\"; fn f() {} //").is_err());
         assert!(rust_path("crate::a::b").is_ok());
+        assert!(rust_path("crate::a::return").is_ok());
         assert!(rust_path("crate::a) + (b").is_err());
+        assert!(rust_path("crate::").is_err());
+        assert!(rust_path("crate::1a").is_err());
         assert!(header_name("Stripe-Version").is_ok());
         assert!(header_name("X: y").is_err());
         assert!(header_name("").is_err());
