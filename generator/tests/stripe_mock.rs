@@ -23,6 +23,13 @@ use stripe_mock::StripeMock;
 /// A key the mock accepts: it wants anything that looks like a test-mode secret key.
 const KEY: &str = "sk_test_mock";
 
+/// Ignored trials named after their functions.
+macro_rules! trials {
+    ($base:expr; $($test:ident),* $(,)?) => {
+        vec![$(trial(stringify!($test), $base, $test)),*]
+    };
+}
+
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     // Started only when a test will run, so `cargo test` on a clone without ../shared passes.
@@ -32,21 +39,13 @@ fn main() -> ExitCode {
         )
     });
     let base = mock.as_ref().map(StripeMock::base_url);
-    let trials = vec![
-        trial("redact_decodes_the_mocks_session", &base, redact_decodes),
-        trial("redact_expand_returns_the_report", &base, redact_expand),
-        trial(
-            "ids_with_reserved_characters_reach_the_route",
-            &base,
-            reserved_ids_route,
-        ),
-        trial(
-            "ids_the_route_refuses_arrive_intact",
-            &base,
-            refused_ids_arrive_intact,
-        ),
-        trial("a_percent_in_an_id_arrives_escaped", &base, percent_in_id),
-        trial("keys_the_mock_rejects_are_typed_401s", &base, rejected_keys),
+    let trials = trials![&base;
+        redact_decodes_the_mocks_session,
+        redact_expand_returns_the_report,
+        ids_with_reserved_characters_reach_the_route,
+        ids_the_route_refuses_arrive_intact,
+        a_percent_in_an_id_arrives_escaped,
+        keys_the_mock_rejects_are_typed_401s,
     ];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(mock);
@@ -89,7 +88,7 @@ fn api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> Box<ApiError> {
     }
 }
 
-async fn redact_decodes(base: String) {
+async fn redact_decodes_the_mocks_session(base: String) {
     let client = client(&base, KEY).recording();
     let session =
         verification_sessions::redact(&client, "vs_1NtestRedact0001", &RedactParams::default())
@@ -110,7 +109,7 @@ async fn redact_decodes(base: String) {
     assert_eq!(meta.request_id.as_deref(), Some("req_123"));
 }
 
-async fn redact_expand(base: String) {
+async fn redact_expand_returns_the_report(base: String) {
     let client = client(&base, KEY);
     let params = RedactParams {
         expand: Some(vec!["last_verification_report".into()]),
@@ -133,7 +132,7 @@ async fn redact_expand(base: String) {
 
 /// The mock routes an id made of unreserved characters and sub-delimiters: the request is
 /// well-formed and the mock validated it against the spec.
-async fn reserved_ids_route(base: String) {
+async fn ids_with_reserved_characters_reach_the_route(base: String) {
     let client = client(&base, KEY);
     for id in ["vs_a:b@c+d", "vs_!$&'()*,;=", "vs_-._~"] {
         let session = verification_sessions::redact(&client, id, &RedactParams::default())
@@ -150,7 +149,7 @@ async fn reserved_ids_route(base: String) {
 /// Ids with `/ ? #`, spaces, quotes, brackets or non-ASCII letters match no route of the mock,
 /// and its 404 quotes the path it decoded: the id comes back whole, as one segment (unencoded,
 /// `?` and `#` would have cut the path short), and UTF-8 survives.
-async fn refused_ids_arrive_intact(base: String) {
+async fn ids_the_route_refuses_arrive_intact(base: String) {
     let client = client(&base, KEY);
     for id in ["vs_a/b", "vs_a?b#c", "vs_a b", "vs_\"[x]", "vs_é✓"] {
         let e =
@@ -179,7 +178,7 @@ async fn refused_ids_arrive_intact(base: String) {
 /// stripe-mock unescapes path parameters twice (once to route, once more to read them), so
 /// `%` sent correctly as `%25` becomes an invalid escape to it: a mock quirk, a 400 with its
 /// own message. Sent raw, `%b` would fail Go's URL parser first, with a plain-text 400.
-async fn percent_in_id(base: String) {
+async fn a_percent_in_an_id_arrives_escaped(base: String) {
     let client = client(&base, KEY);
     let e =
         api_error(verification_sessions::redact(&client, "vs_a%b", &RedactParams::default()).await);
@@ -196,10 +195,11 @@ async fn percent_in_id(base: String) {
 }
 
 /// A key that is not a test-mode secret key: 401, classified as `Authentication` (the mock
-/// calls it an `invalid_request_error`), and the key the mock echoes is scrubbed. (An empty key
-/// never reaches the wire: `build()` refuses it, see `binding.rs`.)
-async fn rejected_keys(base: String) {
-    for key in ["sk_test_", "sk_live_123", "pk_test_123"] {
+/// calls it an `invalid_request_error`), and the key the mock echoes is scrubbed. The mock wants
+/// `sk_test_` and one more part: a further `_` gets a 401 too. (An empty key never reaches the
+/// wire: `build()` refuses it, see `binding.rs`.)
+async fn keys_the_mock_rejects_are_typed_401s(base: String) {
+    for key in ["sk_test_", "sk_test_a_b", "sk_live_123", "pk_test_123"] {
         let client = client(&base, key);
         let e = api_error(
             verification_sessions::redact(&client, "vs_1", &RedactParams::default()).await,
