@@ -1,7 +1,9 @@
 //! The whole-Stripe binding against Stripe's own mock server (stripe-mock): a couple of dozen
 //! calls covering Stripe's patterns. `cargo xtask stripe-full` copies this file into
 //! `target/stripe-full/stripe-mock-tests/tests/calls.rs` and runs it with the binding it
-//! generated there (crate `stripe_full`); it is not compiled in place.
+//! generated there (crate `stripe_full`); it is not compiled in place. To rerun it after
+//! editing, copy it there and run `CARGO_INCREMENTAL=0 cargo test --workspace --test calls` in
+//! `target/stripe-full` (with `--workspace`, so the binding keeps the features it was built with).
 //!
 //! The mock validates every request against the spec (unknown parameters, wrong shapes such
 //! as a map where an array belongs, bad enum values and missing required ones are 400s) and
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         products_update_clears_fields,
         products_delete,
         prices_create,
+        prices_create_tiered,
         payment_intents_create,
         subscriptions_create_items,
         subscriptions_update_clears,
@@ -311,6 +314,37 @@ async fn prices_create(client: Client) {
     assert_eq!(price.product.id(), "prod_mock1");
 }
 
+/// Tiers are an array of objects; the mock checks each `up_to` against the spec.
+/// When `up_to` can say `inf`, the last tier should be `inf` (what the real API requires).
+async fn prices_create_tiered(client: Client) {
+    let tier = |up_to, unit_amount| prices::CreateParamsTiers {
+        up_to: Some(up_to),
+        unit_amount: Some(unit_amount),
+        ..Default::default()
+    };
+    let params = prices::CreateParams {
+        currency: Some("usd".into()),
+        product: Some("prod_mock1".into()),
+        billing_scheme: Some(prices::CreateParamsBillingScheme::Tiered),
+        tiers_mode: Some(prices::CreateParamsTiersMode::Graduated),
+        tiers: Some(vec![tier(10, 500), tier(100, 400)]),
+        recurring: Some(prices::CreateParamsRecurring {
+            interval: Some(prices::CreateParamsRecurringInterval::Month),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let price = ok(
+        "prices::create tiered",
+        prices::create(&client, &params).await,
+    );
+    assert_eq!(price.billing_scheme.as_str(), "tiered");
+    assert_eq!(
+        price.tiers_mode.as_ref().map(|m| m.as_str()),
+        Some("graduated")
+    );
+}
+
 async fn payment_intents_create(client: Client) {
     let params = payment_intents::CreateParams {
         amount: Some(4242),
@@ -348,6 +382,8 @@ async fn subscriptions_create_items(client: Client) {
         ]),
         default_tax_rates: Some(Clearable::Set(vec!["txr_mock1".into()])),
         description: Some("two seats".into()),
+        // A timestamp; `trial_end` also takes `now`, which this type cannot say yet.
+        trial_end: Some(1_900_000_000),
         ..Default::default()
     };
     let subscription = ok(
@@ -356,6 +392,7 @@ async fn subscriptions_create_items(client: Client) {
     );
     assert_eq!(subscription.customer.id(), "cus_mock1");
     assert_eq!(subscription.description.as_deref(), Some("two seats"));
+    assert_eq!(subscription.trial_end, Some(1_900_000_000));
     assert!(!subscription.items.data.is_empty(), "the fixture's items");
 }
 
