@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         ids_the_route_refuses_arrive_intact,
         a_percent_in_an_id_arrives_escaped,
         keys_the_mock_rejects_are_typed_401s,
+        a_missing_key_never_reaches_the_mock,
     ];
     let conclusion = libtest_mimic::run(&args, trials);
     drop(mock);
@@ -196,8 +197,7 @@ async fn a_percent_in_an_id_arrives_escaped(base: String) {
 
 /// A key that is not a test-mode secret key: 401, classified as `Authentication` (the mock
 /// calls it an `invalid_request_error`), and the key the mock echoes is scrubbed. The mock wants
-/// `sk_test_` and one more part: a further `_` gets a 401 too. (An empty key never reaches the
-/// wire: `build()` refuses it, see `binding.rs`.)
+/// `sk_test_` and one more part: a further `_` gets a 401 too.
 async fn keys_the_mock_rejects_are_typed_401s(base: String) {
     for key in ["sk_test_", "sk_test_a_b", "sk_live_123", "pk_test_123"] {
         let client = client(&base, key);
@@ -216,5 +216,16 @@ async fn keys_the_mock_rejects_are_typed_401s(base: String) {
             "{key}: {message}"
         );
         assert!(!format!("{e:?}").contains(key), "{key} leaked: {e:?}");
+    }
+}
+
+/// The mock's answer to a missing key (a 401 like the ones above) cannot be reached through the
+/// binding: an empty or blank key is refused when the client is built, before any request.
+async fn a_missing_key_never_reaches_the_mock(base: String) {
+    for key in ["", "   "] {
+        match Client::builder(key).base_url(base.as_str()).build() {
+            Err(Error::InvalidArgument(e)) => assert_eq!(e.param, "secret_key", "{key:?}"),
+            other => panic!("{key:?}: expected InvalidArgument, got {other:?}"),
+        }
     }
 }
