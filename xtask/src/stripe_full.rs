@@ -72,6 +72,13 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             other => return Err(format!("unknown argument {other:?}\n\n{HELP}")),
         }
     }
+    // Checked first, so that a missing mock fails before the long builds, saying what is missing.
+    if !options.stripe_mock.is_file() {
+        return Err(format!(
+            "stripe-mock not found at {} (pass --stripe-mock FILE)",
+            options.stripe_mock.display()
+        ));
+    }
     let crate_dir = options.out.join("stripe-full");
     let settings = |spec: &Path| {
         Settings::new(&root)
@@ -285,28 +292,27 @@ tracing-subscriber = { version = \"0.3\", default-features = false, features = [
 /// whole-Stripe binding. Its library holds the mock launcher the project's own mock tests use
 /// (`generator/tests/support/stripe_mock.rs`) and the mock's path.
 fn write_mock_calls(options: &Options, root: &Path) -> Result<(), String> {
-    // Checked here so that a missing mock fails before the long build, saying what is missing.
-    if !options.stripe_mock.is_file() {
-        return Err(format!(
-            "stripe-mock not found at {} (pass --stripe-mock FILE)",
-            options.stripe_mock.display()
-        ));
-    }
     let mock = fs::canonicalize(&options.stripe_mock).unwrap_or(options.stripe_mock.clone());
     let dir = options.out.join("stripe-mock-tests");
     for sub in ["src", "tests"] {
         fs::create_dir_all(dir.join(sub))
             .map_err(|e| format!("cannot create {}: {e}", dir.join(sub).display()))?;
     }
-    let copy = |from: &str, to: &str| {
-        fs::copy(root.join(from), dir.join(to))
-            .map(|_| ())
-            .map_err(|e| format!("cannot copy {from}: {e}"))
+    // Written only when different, so that a rerun does not relink the test for nothing.
+    let write = |to: &str, text: &str| {
+        let path = dir.join(to);
+        if fs::read_to_string(&path).ok().as_deref() == Some(text) {
+            return Ok(());
+        }
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
-    copy("xtask/stripe-mock/calls.rs", "tests/calls.rs")?;
-    copy(
-        "generator/tests/support/stripe_mock.rs",
+    let read = |from: &str| {
+        fs::read_to_string(root.join(from)).map_err(|e| format!("cannot read {from}: {e}"))
+    };
+    write("tests/calls.rs", &read("xtask/stripe-mock/calls.rs")?)?;
+    write(
         "src/stripe_mock.rs",
+        &read("generator/tests/support/stripe_mock.rs")?,
     )?;
     let manifest = "# Written by `cargo xtask stripe-full`.
 [package]
@@ -334,10 +340,8 @@ harness = false
          pub const STRIPE_MOCK: &str = {:?};\n",
         mock.display().to_string()
     );
-    for (path, text) in [("Cargo.toml", manifest.to_owned()), ("src/lib.rs", lib)] {
-        fs::write(dir.join(path), text).map_err(|e| format!("cannot write {path}: {e}"))?;
-    }
-    Ok(())
+    write("Cargo.toml", manifest)?;
+    write("src/lib.rs", &lib)
 }
 
 /// The folder's own workspace manifest (so cargo does not take it for part of the project's),
