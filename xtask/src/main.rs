@@ -10,7 +10,8 @@ usage: cargo xtask <task>
 tasks:
   codegen [OPTIONS]  regenerate generated/ from specs/codegen.toml (or any spec into any folder)
   bench [--runs N]   time codegen and spec loading (see README)
-  stripe-full        generate all of Stripe's spec from ../shared, lint it, round-trip its fixtures
+  stripe-full        generate all of Stripe's spec from ../shared, lint it, round-trip its fixtures,
+                     run calls against stripe-mock
   help               print this text
 
 codegen options (with none, generated/ is regenerated exactly as specs/codegen.toml says):

@@ -1,7 +1,8 @@
 //! `cargo xtask stripe-full`: generate a binding for every operation in Stripe's published spec
 //! (from `../shared`, never copied into the project), lint it with `-D warnings`, and check
 //! that each of Stripe's sample objects decodes into its generated type and re-encodes to the
-//! same JSON. The crate is written under `target/stripe-full/` and not checked in.
+//! same JSON, and run the calls in `xtask/stripe-mock/calls.rs` against Stripe's mock server.
+//! The crate is written under `target/stripe-full/` and not checked in.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -18,13 +19,15 @@ struct Options {
     /// The spec release before `spec`, generated first to show what an update changes.
     previous: Option<PathBuf>,
     fixtures: PathBuf,
+    /// Stripe's mock server, which the whole-Stripe calls in `xtask/stripe-mock/` run against.
+    stripe_mock: PathBuf,
     out: PathBuf,
     build: bool,
 }
 
 const HELP: &str = "\
 usage: cargo xtask stripe-full [--spec FILE] [--previous FILE | --no-previous] [--fixtures FILE]
-                               [--out DIR] [--generate-only]
+                               [--stripe-mock FILE] [--out DIR] [--generate-only]
 
 First generates the release before (--previous, default ../shared/stripe/spec3.previous.yaml)
 and checks that it builds; then
@@ -32,7 +35,9 @@ and checks that it builds; then
 generates every operation of FILE (default ../shared/stripe/spec3.yaml) into DIR/stripe-full
 (default target/stripe-full), then runs `cargo clippy --all-targets -- -D warnings` and the
 fixture round trip (each object in ../shared/stripe/fixtures3.json decodes into the type whose
-component key equals its resource id, and re-encodes to equal JSON) in DIR.
+component key equals its resource id, and re-encodes to equal JSON) in DIR, and the calls in
+xtask/stripe-mock/calls.rs against Stripe's mock server (--stripe-mock, default
+../shared/stripe-mock/stripe-mock), started on free loopback ports and stopped afterwards.
 ";
 
 pub fn run(args: &[&str]) -> Result<(), String> {
@@ -41,6 +46,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         spec: root.join("../shared/stripe/spec3.yaml"),
         previous: Some(root.join("../shared/stripe/spec3.previous.yaml")),
         fixtures: root.join("../shared/stripe/fixtures3.json"),
+        stripe_mock: root.join("../shared/stripe-mock/stripe-mock"),
         out: root.join("target/stripe-full"),
         build: true,
     };
@@ -56,6 +62,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             "--previous" => options.previous = Some(value("--previous")?),
             "--no-previous" => options.previous = None,
             "--fixtures" => options.fixtures = value("--fixtures")?,
+            "--stripe-mock" => options.stripe_mock = value("--stripe-mock")?,
             "--out" => options.out = value("--out")?,
             "--generate-only" => options.build = false,
             "--help" | "-h" => {
@@ -64,6 +71,13 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             }
             other => return Err(format!("unknown argument {other:?}\n\n{HELP}")),
         }
+    }
+    // Checked first, so that a missing mock fails before the long builds, saying what is missing.
+    if !options.stripe_mock.is_file() {
+        return Err(format!(
+            "stripe-mock not found at {} (pass --stripe-mock FILE)",
+            options.stripe_mock.display()
+        ));
     }
     let crate_dir = options.out.join("stripe-full");
     let settings = |spec: &Path| {
@@ -165,6 +179,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         &lacking,
     )?;
     write_redact_check(&options, &root)?;
+    write_mock_calls(&options, &root)?;
     if !options.build {
         return Ok(());
     }
@@ -298,6 +313,62 @@ tracing-subscriber = { version = \"0.3\", default-features = false, features = [
     .map_err(|e| e.to_string())
 }
 
+/// A test crate running `xtask/stripe-mock/calls.rs` against stripe-mock with the
+/// whole-Stripe binding. Its library holds the mock launcher the project's own mock tests use
+/// (`generator/tests/support/stripe_mock.rs`) and the mock's path.
+fn write_mock_calls(options: &Options, root: &Path) -> Result<(), String> {
+    let mock = fs::canonicalize(&options.stripe_mock).unwrap_or(options.stripe_mock.clone());
+    let dir = options.out.join("stripe-mock-tests");
+    for sub in ["src", "tests"] {
+        fs::create_dir_all(dir.join(sub))
+            .map_err(|e| format!("cannot create {}: {e}", dir.join(sub).display()))?;
+    }
+    // Written only when different, so that a rerun does not relink the test for nothing.
+    let write = |to: &str, text: &str| {
+        let path = dir.join(to);
+        if fs::read_to_string(&path).ok().as_deref() == Some(text) {
+            return Ok(());
+        }
+        fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    let read = |from: &str| {
+        fs::read_to_string(root.join(from)).map_err(|e| format!("cannot read {from}: {e}"))
+    };
+    write("tests/calls.rs", &read("xtask/stripe-mock/calls.rs")?)?;
+    write(
+        "src/stripe_mock.rs",
+        &read("generator/tests/support/stripe_mock.rs")?,
+    )?;
+    let manifest = "# Written by `cargo xtask stripe-full`.
+[package]
+name = \"stripe-mock-tests\"
+version = \"0.0.0\"
+edition = \"2021\"
+publish = false
+
+[dependencies]
+# `serialize` as the fixtures crate has it, so both share one build of the binding.
+stripe-full = { path = \"../stripe-full\", features = [\"serialize\"] }
+futures-util = { version = \"0.3\", default-features = false }
+libtest-mimic = \"0.8\"
+tokio = { version = \"1\", features = [\"rt\", \"time\"] }
+
+# One stripe-mock for all the calls, stopped after the last: needs its own main.
+[[test]]
+name = \"calls\"
+harness = false
+";
+    let lib = format!(
+        "//! Written by `cargo xtask stripe-full`: the mock launcher and where the mock is.\n\n\
+         pub mod stripe_mock;\n\n\
+         /// The stripe-mock binary the calls run against.\n\
+         pub const STRIPE_MOCK: &str = {:?};\n",
+        mock.display().to_string()
+    );
+    write("Cargo.toml", manifest)?;
+    write("src/lib.rs", &lib)
+}
+
 /// The folder's own workspace manifest (so cargo does not take it for part of the project's),
 /// and the project's lock file to start from, so the binding builds with the same versions.
 fn write_workspace(out: &Path, root: &Path, members: &[&str]) -> Result<(), String> {
@@ -417,7 +488,13 @@ fn write_harness(
     write_workspace(
         out,
         root,
-        &["stripe-full", "fixtures", "stripe-api", "redact-tests"],
+        &[
+            "stripe-full",
+            "fixtures",
+            "stripe-api",
+            "redact-tests",
+            "stripe-mock-tests",
+        ],
     )?;
     write(
         "fixtures/Cargo.toml",
