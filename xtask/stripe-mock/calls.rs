@@ -25,8 +25,8 @@ use stripe_full::types::{
     ProductObject,
 };
 use stripe_full::{
-    accounts, charges, checkout, customers, files, invoices, payment_intents, prices, products,
-    subscriptions,
+    accounts, balance, charges, checkout, customers, files, invoices, payment_intents, prices,
+    products, subscriptions,
 };
 use stripe_full::{
     ApiError, ApiErrorKind, Clearable, Client, Error, Expandable, Method, RequestOptions,
@@ -61,6 +61,10 @@ fn main() -> ExitCode {
         prices_create_tiered,
         payment_intents_create,
         subscriptions_create_items,
+        subscriptions_create_trial_ends_now,
+        customers_discount_delete,
+        balance_history_list_and_auto_paging,
+        accounts_people_create,
         subscriptions_update_clears,
         checkout_sessions_create_line_items,
         // lists, search, auto-paging, deepObject filters
@@ -314,9 +318,10 @@ async fn prices_create(client: Client) {
     assert_eq!(price.product.id(), "prod_mock1");
 }
 
-/// Tiers are an array of objects; the mock checks each `up_to` against the spec.
-/// When `up_to` can say `inf`, the last tier should be `inf` (what the real API requires).
+/// Tiers are an array of objects; the mock checks each `up_to` against the spec, and the
+/// last tier says `inf` (what the real API requires of a tiered price).
 async fn prices_create_tiered(client: Client) {
+    use prices::CreateParamsTiersUpTo as UpTo;
     let tier = |up_to, unit_amount| prices::CreateParamsTiers {
         up_to: Some(up_to),
         unit_amount: Some(unit_amount),
@@ -327,7 +332,11 @@ async fn prices_create_tiered(client: Client) {
         product: Some("prod_mock1".into()),
         billing_scheme: Some(prices::CreateParamsBillingScheme::Tiered),
         tiers_mode: Some(prices::CreateParamsTiersMode::Graduated),
-        tiers: Some(vec![tier(10, 500), tier(100, 400)]),
+        tiers: Some(vec![
+            tier(UpTo::Integer(10), 500),
+            tier(UpTo::Integer(100), 400),
+            tier(UpTo::Inf, 300),
+        ]),
         recurring: Some(prices::CreateParamsRecurring {
             interval: Some(prices::CreateParamsRecurringInterval::Month),
             ..Default::default()
@@ -382,8 +391,10 @@ async fn subscriptions_create_items(client: Client) {
         ]),
         default_tax_rates: Some(Clearable::Set(vec!["txr_mock1".into()])),
         description: Some("two seats".into()),
-        // A timestamp; `trial_end` also takes `now`, which this type cannot say yet.
-        trial_end: Some(1_900_000_000),
+        // A timestamp; `subscriptions_create_trial_ends_now` sends `now`.
+        trial_end: Some(subscriptions::CreateParamsTrialEnd::Timestamp(
+            1_900_000_000,
+        )),
         ..Default::default()
     };
     let subscription = ok(
@@ -394,6 +405,77 @@ async fn subscriptions_create_items(client: Client) {
     assert_eq!(subscription.description.as_deref(), Some("two seats"));
     assert_eq!(subscription.trial_end, Some(1_900_000_000));
     assert!(!subscription.items.data.is_empty(), "the fixture's items");
+}
+
+/// `trial_end=now`: the word beside the timestamp. The mock validates it against the spec and
+/// answers its fixture (it keeps no state), so success and the decoded answer are what can be
+/// checked here; `patterns.rs` checks the bytes on the wire.
+async fn subscriptions_create_trial_ends_now(client: Client) {
+    let params = subscriptions::CreateParams {
+        customer: Some("cus_mock1".into()),
+        items: Some(vec![subscriptions::CreateParamsItems {
+            price: Some("price_mock1".into()),
+            ..Default::default()
+        }]),
+        trial_end: Some(subscriptions::CreateParamsTrialEnd::Now),
+        ..Default::default()
+    };
+    let subscription = ok(
+        "subscriptions::create trial_end=now",
+        subscriptions::create(&client, &params).await,
+    );
+    assert_eq!(subscription.customer.id(), "cus_mock1");
+}
+
+/// A sub-resource of a customer, deleted: `DELETE /v1/customers/{customer}/discount`.
+async fn customers_discount_delete(client: Client) {
+    let deleted = ok(
+        "customers::discount::delete",
+        customers::discount::delete(&client, "cus_mock1").await,
+    );
+    assert!(deleted.deleted);
+}
+
+/// `GET /v1/balance/history`, a collection under a singleton, listed and auto-paged.
+async fn balance_history_list_and_auto_paging(client: Client) {
+    let params = balance::history::ListParams {
+        limit: Some(3),
+        ..Default::default()
+    };
+    let page = ok(
+        "balance::history::list",
+        balance::history::list(&client, &params).await,
+    );
+    assert!(!page.data.is_empty(), "the fixture's transaction");
+    let items: Vec<_> = balance::history::list_auto_paging(&client, &params)
+        .take(5)
+        .collect()
+        .await;
+    assert!(
+        !items.is_empty() && items.iter().all(Result::is_ok),
+        "{items:?}"
+    );
+}
+
+/// A person on a connected account: `POST /v1/accounts/{account}/people`, with nested objects.
+async fn accounts_people_create(client: Client) {
+    let params = accounts::people::CreateParams {
+        first_name: Some("Ada".into()),
+        last_name: Some("Lovelace".into()),
+        email: Some("ada@example.com".into()),
+        dob: Some(Clearable::Set(accounts::people::CreateParamsDob {
+            day: Some(10),
+            month: Some(12),
+            year: Some(1815),
+        })),
+        ..Default::default()
+    };
+    let person = ok(
+        "accounts::people::create",
+        accounts::people::create(&client, "acct_mock1", &params).await,
+    );
+    assert_eq!(person.first_name.as_deref(), Some("Ada"));
+    assert_eq!(person.last_name.as_deref(), Some("Lovelace"));
 }
 
 /// Clearing a timestamp (`cancel_at=`), an array (`default_tax_rates=`), an object
@@ -575,7 +657,7 @@ async fn charges_retrieve_expands_unions(client: Client) {
         other => panic!("balance_transaction not expanded: {other:?}"),
     }
     match charge.customer.as_ref().and_then(Expandable::as_object) {
-        Some(CardCustomer::Variant1(customer)) => {
+        Some(CardCustomer::Customer(customer)) => {
             assert_eq!(customer.object, CustomerObject::Customer)
         }
         other => panic!("customer not expanded to a customer: {other:?}"),
@@ -595,7 +677,7 @@ async fn charges_list_expands_data_customer(client: Client) {
     assert!(
         matches!(
             charge.customer.as_ref().and_then(Expandable::as_object),
-            Some(CardCustomer::Variant1(_))
+            Some(CardCustomer::Customer(_))
         ),
         "{:?}",
         charge.customer
@@ -627,7 +709,7 @@ async fn payment_intents_expand_nested(client: Client) {
     assert!(
         matches!(
             intent.customer.as_ref().and_then(Expandable::as_object),
-            Some(CardCustomer::Variant1(_))
+            Some(CardCustomer::Customer(_))
         ),
         "{:?}",
         intent.customer
