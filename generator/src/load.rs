@@ -16,6 +16,13 @@ pub struct LoadedSpec {
 }
 
 /// Parses a spec. JSON is recognised by its first character; anything else is read as YAML.
+///
+/// Documents are read as they are found, then repaired once here so the rest of the generator
+/// sees plain JSON: a byte-order mark is skipped; YAML keys that are numbers or booleans
+/// (unquoted status codes) become strings; merge keys (`<<: *anchor`) are applied; integers
+/// beyond 64 bits become floats, and integer bounds (`minimum`, `maximum`) that no 64-bit integer
+/// can reach are dropped, since no value of the field can cross them anyway. A key repeated in
+/// one mapping is an error with its line.
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     let one = |pointer: &Pointer, line_col: Option<(usize, usize)>, message: String| {
         SpecErrors(vec![SpecError {
@@ -23,6 +30,7 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
             ..SpecError::new(file, pointer, message)
         }])
     };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
             one(
@@ -32,11 +40,16 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
             )
         })?
     } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let lc = e.location().map(|l| (l.line(), l.column()));
-            one(&Pointer::root(), lc, format!("YAML syntax error: {e}"))
-        })?
+        serde_yaml::from_str::<yaml::Tree>(text)
+            .map(|tree| tree.0)
+            .map_err(|e| {
+                let lc = e.location().map(|l| (l.line(), l.column()));
+                one(&Pointer::root(), lc, format!("YAML syntax error: {e}"))
+            })?
     };
+    let mut raw = raw;
+    yaml::merge_keys(&mut raw);
+    drop_unreachable_integer_bounds(&mut raw);
     if raw.is_null() {
         return Err(one(
             &Pointer::root(),
@@ -72,6 +85,160 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         raw,
         api,
     })
+}
+
+/// Drops `minimum`/`maximum` of integer schemas that no `i64` can reach (OpenAI's spec bounds a
+/// seed by ±9223372036854776000, one past the range once written as a float): the typed reader
+/// takes bounds as `i64`, and such a bound constrains nothing.
+fn drop_unreachable_integer_bounds(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("integer") {
+                for key in ["minimum", "maximum"] {
+                    let beyond = |b: &Value| {
+                        b.as_i64().is_none()
+                            && b.as_f64()
+                                .is_some_and(|f| f <= i64::MIN as f64 || f >= i64::MAX as f64)
+                    };
+                    if map.get(key).is_some_and(beyond) {
+                        map.remove(key);
+                    }
+                }
+            }
+            map.values_mut().for_each(drop_unreachable_integer_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_unreachable_integer_bounds),
+        _ => {}
+    }
+}
+
+/// YAML read straight into a JSON tree, for the documents YAML allows and JSON does not.
+mod yaml {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
+    use serde_json::{Map, Number, Value};
+
+    /// A YAML document as JSON.
+    pub struct Tree(pub Value);
+
+    impl<'de> Deserialize<'de> for Tree {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(TreeVisitor).map(Tree)
+        }
+    }
+
+    /// A mapping key: YAML allows any scalar (`200:`, `true:`); JSON keys are strings.
+    struct Key(String);
+
+    impl<'de> Deserialize<'de> for Key {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            match Tree::deserialize(d)?.0 {
+                Value::String(s) => Ok(Key(s)),
+                Value::Number(n) => Ok(Key(n.to_string())),
+                Value::Bool(b) => Ok(Key(b.to_string())),
+                Value::Null => Ok(Key("null".to_owned())),
+                _ => Err(de::Error::custom(
+                    "a mapping key must be a string, number or boolean",
+                )),
+            }
+        }
+    }
+
+    struct TreeVisitor;
+
+    fn float<E: de::Error>(f: f64) -> Result<Value, E> {
+        Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {f} has no JSON form")))
+    }
+
+    impl<'de> Visitor<'de> for TreeVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+            Ok(Value::Bool(b))
+        }
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        // Beyond 64 bits: kept as the nearest float.
+        fn visit_i128<E: de::Error>(self, n: i128) -> Result<Value, E> {
+            float(n as f64)
+        }
+        fn visit_u128<E: de::Error>(self, n: u128) -> Result<Value, E> {
+            float(n as f64)
+        }
+        fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+            float(f)
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+            Ok(Value::String(s.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+            Ok(Value::String(s))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            Tree::deserialize(d).map(|t| t.0)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Tree(v)) = seq.next_element()? {
+                items.push(v);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+            let mut map = Map::new();
+            while let Some(Key(key)) = access.next_key()? {
+                let Tree(value) = access.next_value()?;
+                if map.insert(key.clone(), value).is_some() {
+                    return Err(de::Error::custom(format!(
+                        "the key `{key}` appears twice in one mapping"
+                    )));
+                }
+            }
+            Ok(Value::Object(map))
+        }
+    }
+
+    /// Applies YAML merge keys: `<<: *base` (or a list of them) adds the entries of each merged
+    /// mapping that the mapping does not set itself, the earlier in the list first.
+    pub fn merge_keys(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(merged) = map.remove("<<") {
+                    let sources = match merged {
+                        Value::Array(items) => items,
+                        other => vec![other],
+                    };
+                    for source in sources {
+                        if let Value::Object(entries) = source {
+                            for (k, val) in entries {
+                                map.entry(k).or_insert(val);
+                            }
+                        }
+                    }
+                }
+                map.values_mut().for_each(merge_keys);
+            }
+            Value::Array(items) => items.iter_mut().for_each(merge_keys),
+            _ => {}
+        }
+    }
 }
 
 /// Every path item and component that does not have its OpenAPI shape, located.
@@ -174,6 +341,37 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.0[0].pointer, "/openapi");
+    }
+
+    #[test]
+    fn documents_as_they_are_found() {
+        let base = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+        // Unquoted status codes, a byte-order mark, merge keys, a bound beyond i64.
+        let text = format!(
+            "\u{feff}{base}paths:\n  /a:\n    get:\n      responses:\n        200: &ok\n          description: fine\n        404:\n          <<: *ok\n          x-extra: 1\ncomponents:\n  schemas:\n    Seed: {{type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}}\n    Big: {{type: number, maximum: 1e300}}\n"
+        );
+        let spec = load("a.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+        let responses = &spec.raw["paths"]["/a"]["get"]["responses"];
+        assert_eq!(responses["200"]["description"], "fine");
+        assert_eq!(responses["404"]["description"], "fine");
+        assert_eq!(responses["404"]["x-extra"], 1);
+        assert!(responses["404"].get("<<").is_none());
+        let seed = &spec.raw["components"]["schemas"]["Seed"];
+        assert!(
+            seed.get("minimum").is_none() && seed.get("maximum").is_none(),
+            "{seed}"
+        );
+        assert_eq!(spec.raw["components"]["schemas"]["Big"]["maximum"], 1e300);
+        let json = format!("\u{feff}{}", serde_json::to_string(&spec.raw).unwrap());
+        assert!(load("a.json", &json).is_ok());
+    }
+
+    #[test]
+    fn a_repeated_key_is_an_error_with_the_mappings_line() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {}\n  /a: {}\n";
+        let e = load("a.yaml", text).unwrap_err();
+        assert!(e.0[0].message.contains("`/a` appears twice"), "{e}");
+        assert_eq!(e.0[0].line_col.map(|(l, _)| l), Some(4), "{e}");
     }
 
     #[test]
