@@ -6,6 +6,9 @@ use serde_json::Value;
 
 use crate::error::{Pointer, SpecError, SpecErrors};
 
+mod v31;
+mod yaml;
+
 /// A parsed spec: its display name, the raw tree, and the typed document.
 #[derive(Debug)]
 pub struct LoadedSpec {
@@ -31,7 +34,7 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         }])
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: Value = if text.trim_start().starts_with('{') {
+    let mut raw: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
             one(
                 &Pointer::root(),
@@ -47,7 +50,6 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
                 one(&Pointer::root(), lc, format!("YAML syntax error: {e}"))
             })?
     };
-    let mut raw = raw;
     yaml::merge_keys(&mut raw);
     drop_unreachable_integer_bounds(&mut raw);
     if raw.is_null() {
@@ -60,12 +62,22 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
 
     match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
+        // 3.1 is brought to the 3.0 shape here, once; the rest reads one kind of document.
+        Some("3.1.0" | "3.1.1" | "3.1.2") => {
+            let problems = v31::normalize(file, &mut raw);
+            if !problems.is_empty() {
+                return Err(SpecErrors(problems));
+            }
+        }
         Some(v) => {
-            let msg = format!("OpenAPI version {v:?} is not supported; this generator reads 3.0.x");
+            let msg = format!(
+                "OpenAPI version {v:?} is not supported; this generator reads 3.0.x and 3.1.0 to 3.1.2"
+            );
             return Err(one(&Pointer::root().push("openapi"), None, msg));
         }
         None => {
-            let msg = "missing `openapi: 3.0.x`; is this an OpenAPI 3.0 document?".to_owned();
+            let msg =
+                "missing `openapi: 3.0.x` or `3.1.x`; is this an OpenAPI document?".to_owned();
             return Err(one(&Pointer::root(), None, msg));
         }
     }
@@ -109,135 +121,6 @@ fn drop_unreachable_integer_bounds(v: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(drop_unreachable_integer_bounds),
         _ => {}
-    }
-}
-
-/// YAML read straight into a JSON tree, for the documents YAML allows and JSON does not.
-mod yaml {
-    use std::fmt;
-
-    use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-    use serde::Deserialize;
-    use serde_json::{Map, Number, Value};
-
-    /// A YAML document as JSON.
-    pub struct Tree(pub Value);
-
-    impl<'de> Deserialize<'de> for Tree {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_any(TreeVisitor).map(Tree)
-        }
-    }
-
-    /// A mapping key: YAML allows any scalar (`200:`, `true:`); JSON keys are strings.
-    struct Key(String);
-
-    impl<'de> Deserialize<'de> for Key {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            match Tree::deserialize(d)?.0 {
-                Value::String(s) => Ok(Key(s)),
-                Value::Number(n) => Ok(Key(n.to_string())),
-                Value::Bool(b) => Ok(Key(b.to_string())),
-                Value::Null => Ok(Key("null".to_owned())),
-                _ => Err(de::Error::custom(
-                    "a mapping key must be a string, number or boolean",
-                )),
-            }
-        }
-    }
-
-    struct TreeVisitor;
-
-    fn float<E: de::Error>(f: f64) -> Result<Value, E> {
-        Number::from_f64(f)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom(format!("the number {f} has no JSON form")))
-    }
-
-    impl<'de> Visitor<'de> for TreeVisitor {
-        type Value = Value;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("any YAML value")
-        }
-        fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
-            Ok(Value::Bool(b))
-        }
-        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
-            Ok(Value::from(n))
-        }
-        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
-            Ok(Value::from(n))
-        }
-        // Beyond 64 bits: kept as the nearest float.
-        fn visit_i128<E: de::Error>(self, n: i128) -> Result<Value, E> {
-            float(n as f64)
-        }
-        fn visit_u128<E: de::Error>(self, n: u128) -> Result<Value, E> {
-            float(n as f64)
-        }
-        fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
-            float(f)
-        }
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
-            Ok(Value::String(s.to_owned()))
-        }
-        fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
-            Ok(Value::String(s))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-            Ok(Value::Null)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-            Ok(Value::Null)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-            Tree::deserialize(d).map(|t| t.0)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-            let mut items = Vec::new();
-            while let Some(Tree(v)) = seq.next_element()? {
-                items.push(v);
-            }
-            Ok(Value::Array(items))
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-            let mut map = Map::new();
-            while let Some(Key(key)) = access.next_key()? {
-                let Tree(value) = access.next_value()?;
-                if map.insert(key.clone(), value).is_some() {
-                    return Err(de::Error::custom(format!(
-                        "the key `{key}` appears twice in one mapping"
-                    )));
-                }
-            }
-            Ok(Value::Object(map))
-        }
-    }
-
-    /// Applies YAML merge keys: `<<: *base` (or a list of them) adds the entries of each merged
-    /// mapping that the mapping does not set itself, the earlier in the list first.
-    pub fn merge_keys(v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                if let Some(merged) = map.remove("<<") {
-                    let sources = match merged {
-                        Value::Array(items) => items,
-                        other => vec![other],
-                    };
-                    for source in sources {
-                        if let Value::Object(entries) = source {
-                            for (k, val) in entries {
-                                map.entry(k).or_insert(val);
-                            }
-                        }
-                    }
-                }
-                map.values_mut().for_each(merge_keys);
-            }
-            Value::Array(items) => items.iter_mut().for_each(merge_keys),
-            _ => {}
-        }
     }
 }
 
@@ -334,10 +217,16 @@ mod tests {
     }
 
     #[test]
-    fn openapi_31_is_refused() {
+    fn openapi_31_is_read_and_later_versions_refused() {
+        let spec = load(
+            "a.yaml",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A: {type: [string, 'null']}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(spec.api.paths.paths.is_empty());
         let e = load(
             "a.yaml",
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
         )
         .unwrap_err();
         assert_eq!(e.0[0].pointer, "/openapi");
