@@ -76,6 +76,11 @@ pub struct Selection {
     /// Operations whose path starts with one of these (e.g. `/v1/identity/`).
     #[serde(default)]
     pub path_prefixes: Vec<String>,
+    /// Leave out the selected operations the generator cannot map, listing each with its
+    /// problems (in the command's output and the binding's README), instead of refusing the
+    /// whole binding. Off by default: a checked-in binding should not lose operations quietly.
+    #[serde(default)]
+    pub skip_unsupported: bool,
 }
 
 impl Selection {
@@ -230,9 +235,11 @@ api_version_header = "Stripe-Version"
 [operations]
 include = ["A"]
 path_prefixes = ["/v1/b/"]
+skip_unsupported = true
 "#,
         )
         .unwrap();
+        assert!(c.operations.skip_unsupported);
         assert_eq!(c.krate.name, "x-api");
         assert!(c.operations.selects("A", "/v1/z"));
         assert!(c.operations.selects("Z", "/v1/b/1"));

@@ -39,6 +39,9 @@ pub struct Generated {
     /// Component schema key → the path of its Rust type in the crate (`types::Account`), for
     /// tools that pair spec objects with generated types (the fixture round-trip check).
     pub type_names: BTreeMap<String, String>,
+    /// Selected operations left out because the generator cannot map them (only with
+    /// `operations.skip_unsupported`), each with its located problems.
+    pub left_out: Vec<model::LeftOut>,
     /// The selected operations named after their operationId because the path rule gave
     /// another operation of the document the same module and name; empty when every name came
     /// from the path rule (see `naming::locate_operations`).
@@ -97,6 +100,7 @@ pub fn generate(
         })
         .collect();
     Ok(Generated {
+        left_out: api.left_out.clone(),
         type_names,
         name_fallbacks,
         files,
@@ -114,14 +118,88 @@ pub fn build_model(
     config_file: &str,
 ) -> Result<model::Api, SpecErrors> {
     config.check(config_file)?;
-    check(spec, &config.operations, config_file)?;
-    let mut api = lower::lower(spec, config).map_err(|mut problems| {
+    let (config, left_out) = if config.operations.skip_unsupported {
+        leave_out_unsupported(spec, config, config_file)?
+    } else {
+        (config.clone(), Vec::new())
+    };
+    let mut api =
+        check(spec, &config.operations, config_file).and_then(|()| lower_sorted(spec, &config))?;
+    api.left_out = left_out;
+    dedupe::dedupe(&mut api);
+    Ok(api)
+}
+
+/// Lowering with its problems sorted and without repeats.
+fn lower_sorted(spec: &LoadedSpec, config: &Config) -> Result<model::Api, SpecErrors> {
+    lower::lower(spec, config).map_err(|mut problems| {
         problems.sort();
         problems.dedup();
         SpecErrors(problems)
-    })?;
-    dedupe::dedupe(&mut api);
-    Ok(api)
+    })
+}
+
+/// The config without the selected operations that cannot be generated, and those operations
+/// with their problems. Each operation is checked and lowered alone, so a problem counts
+/// against every operation that reaches it (a shared component included), and the rest are
+/// generated together as if only they had been selected. Problems of the document itself
+/// (a dangling `$ref`, a duplicate operationId), which are no one operation's, still refuse
+/// the binding.
+fn leave_out_unsupported(
+    spec: &LoadedSpec,
+    config: &Config,
+    config_file: &str,
+) -> Result<(Config, Vec<model::LeftOut>), SpecErrors> {
+    let whole = check(spec, &config.operations, config_file)
+        .and_then(|()| lower::lower(spec, config).map(drop).map_err(SpecErrors));
+    if whole.is_ok() {
+        return Ok((config.clone(), Vec::new()));
+    }
+    // With nothing selected, only the document's own problems are left.
+    check(spec, &config::Selection::default(), config_file)?;
+    let only = |id: &str| Config {
+        operations: config::Selection {
+            include: vec![id.to_owned()],
+            ..config::Selection::default()
+        },
+        ..config.clone()
+    };
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for (path, item) in &spec.api.paths.paths {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in validate::operations(item) {
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
+            if !config.operations.selects(&id, path) {
+                continue;
+            }
+            let alone = only(&id);
+            match check(spec, &alone.operations, config_file)
+                .and_then(|()| lower_sorted(spec, &alone).map(drop))
+            {
+                Ok(()) => kept.push(id),
+                Err(problems) => left_out.push(model::LeftOut {
+                    method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    operation_id: id,
+                    problems: problems.0,
+                }),
+            }
+        }
+    }
+    let reduced = Config {
+        operations: config::Selection {
+            include: kept,
+            ..config::Selection::default()
+        },
+        ..config.clone()
+    };
+    Ok((reduced, left_out))
 }
 
 /// Validates without generating: every problem the selected operations would hit, plus the

@@ -124,6 +124,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         operations: operations_out,
         types,
         error_body,
+        left_out: Vec::new(),
     })
 }
 

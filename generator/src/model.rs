@@ -24,6 +24,21 @@ pub struct Api {
     pub error_body: Option<TypeRef>,
     /// Component schema key → the shared (response) type lowered from it.
     pub components: std::collections::BTreeMap<String, TypeId>,
+    /// Selected operations left out because the generator cannot map them (only with
+    /// `skip_unsupported`), in document order.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A selected operation that was not generated, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    /// `GET`, `POST`, …
+    pub method: String,
+    pub path: String,
+    /// The operationId, or `method path` when the spec gives none.
+    pub operation_id: String,
+    /// Every problem that operation alone hits, located.
+    pub problems: Vec<crate::error::SpecError>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

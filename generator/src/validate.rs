@@ -49,10 +49,15 @@ pub fn validate(spec: &LoadedSpec, selection: &Selection, config_file: &str) -> 
                     errors.push(err(&op_ptr.push("operationId"), m));
                 }
             }
-            check_path_template(path, item, op, &op_ptr, &item_ptr, &resolver, &mut errors);
-            let id = op.operation_id.as_deref().unwrap_or("");
-            if selection.selects(id, path) {
-                selected_ids.insert(id.to_owned());
+            // Without an operationId an operation is known by `method path`, as in `lower`.
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
+            // A path template is the operation's own: an unselected one's cannot stop a binding.
+            if selection.selects(&id, path) {
+                check_path_template(path, item, op, &op_ptr, &item_ptr, &resolver, &mut errors);
+                selected_ids.insert(id);
                 check_media_types(op, &op_ptr, &resolver, &mut errors);
             }
         }

@@ -232,10 +232,14 @@ fn wrong_shapes_and_versions_are_located() {
         "{HEAD}paths:\n  /v1/x:\n    get:\n      responses: 7\n"
     ));
     assert_eq!(p[0].pointer, "/paths/~1v1~1x/get/responses", "{}", p[0]);
-    let p = problems("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    let p = problems("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(p[0].pointer, "/openapi");
     let p = problems("swagger: '2.0'\n");
-    assert!(p[0].message.contains("OpenAPI 3.0"), "{}", p[0]);
+    assert!(
+        p[0].message.contains("is this an OpenAPI document"),
+        "{}",
+        p[0]
+    );
     let p = problems("");
     assert!(!p.is_empty());
 }
@@ -275,3 +279,89 @@ fn truncated_specs_never_panic() {
         "most truncations must be rejected ({rejected})"
     );
 }
+
+/// With `skip_unsupported`, the operations the generator cannot map are left out and listed
+/// (here and in the README), a problem in a shared component leaves out every operation that
+/// reaches it, and the rest is generated; problems of the document itself still refuse it.
+#[test]
+fn skip_unsupported_leaves_out_what_cannot_be_mapped_and_lists_it() {
+    let paths = [
+        format!("  /v1/good:\n    get:\n      operationId: Good\n{OK_RESPONSE}"),
+        format!("  /v1/json:\n    post:\n      operationId: JsonBody\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object}}\n{OK_RESPONSE}"),
+        format!("  /v1/mixed/{{id}}:\n    get:\n      operationId: Mixed\n{OK_RESPONSE}"),
+        format!("  /v1/shared:\n    get:\n{SHARED_RESPONSE}"),
+        format!("  /v1/shared2:\n    get:\n      operationId: Shared2\n{SHARED_RESPONSE}"),
+    ]
+    .concat();
+    let text = spec(
+        &paths,
+        "    both:\n      allOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: string}}}]\n",
+    );
+    // Strict, the default: every problem, nothing generated.
+    let strict = problems(&text);
+    has(
+        &strict,
+        "/paths/~1v1~1json/post/requestBody/content/application~1json",
+        "not supported",
+    );
+
+    let mut lenient = all();
+    lenient.skip_unsupported = true;
+    let provenance = Provenance {
+        spec_file: FILE.into(),
+        command: "test".into(),
+    };
+    let spec_doc = openapi_gen::load(FILE, &text).unwrap();
+    let generated = openapi_gen::generate(
+        &spec_doc,
+        &config(lenient.clone()),
+        "specs/codegen.toml",
+        &provenance,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.operations, 1, "only Good is left");
+    let left: Vec<(&str, &str)> = generated
+        .left_out
+        .iter()
+        .map(|op| (op.operation_id.as_str(), op.problems[0].pointer.as_str()))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            (
+                "JsonBody",
+                "/paths/~1v1~1json/post/requestBody/content/application~1json"
+            ),
+            ("Mixed", "/paths/~1v1~1mixed~1{id}/get"),
+            ("get /v1/shared", "/components/schemas/both"),
+            ("Shared2", "/components/schemas/both"),
+        ]
+    );
+    let readme = &generated.files["README.md"];
+    assert!(readme.contains("## Left out"), "{readme}");
+    assert!(readme.contains("| `POST /v1/json` | `JsonBody` | `specs/broken.yaml#/paths/~1v1~1json/post/requestBody/content/application~1json` |"), "{readme}");
+    assert!(
+        readme.contains("| `GET /v1/shared` | `get /v1/shared` |"),
+        "{readme}"
+    );
+
+    // A problem of the document (a dangling `$ref`) is no one operation's: still refused.
+    let broken = text.replace(
+        "{type: object}\n",
+        "{$ref: '#/components/schemas/missing'}\n",
+    );
+    let spec_doc = openapi_gen::load(FILE, &broken).unwrap();
+    let e = openapi_gen::generate(
+        &spec_doc,
+        &config(lenient),
+        "specs/codegen.toml",
+        &provenance,
+    )
+    .unwrap_err();
+    assert!(
+        e.0.iter().any(|p| p.message.contains("points at nothing")),
+        "{e}"
+    );
+}
+
+const SHARED_RESPONSE: &str = "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/both'}\n";

@@ -58,6 +58,7 @@ pub struct Settings {
     out: Option<PathBuf>,
     selection: Option<Selection>,
     crate_name: Option<String>,
+    skip_unsupported: bool,
 }
 
 impl Settings {
@@ -74,6 +75,7 @@ impl Settings {
             out: None,
             selection: None,
             crate_name: None,
+            skip_unsupported: false,
         }
     }
 
@@ -122,6 +124,14 @@ impl Settings {
         self
     }
 
+    /// Leave out the operations the generator cannot map, listing them, instead of refusing the
+    /// whole binding (`--skip-unsupported`; `skip_unsupported` under `[operations]` in the
+    /// config does the same).
+    pub fn skip_unsupported(mut self) -> Settings {
+        self.skip_unsupported = true;
+        self
+    }
+
     /// Name the binding crate (`--crate-name`) instead of using the config's name.
     pub fn crate_name(mut self, name: impl Into<String>) -> Settings {
         self.crate_name = Some(name.into());
@@ -161,11 +171,15 @@ impl Settings {
                 }
             };
             match flag {
-                "--check" | "--all" if inline.is_some() => {
+                "--check" | "--all" | "--skip-unsupported" if inline.is_some() => {
                     return Err(format!("{flag} takes no value"));
                 }
                 "--check" => settings.mode = Mode::Check,
                 "--all" => settings = settings.select_all(),
+                "--skip-unsupported" => {
+                    once(settings.skip_unsupported)?;
+                    settings = settings.skip_unsupported();
+                }
                 "--spec" => {
                     once(settings.spec.is_some())?;
                     settings = settings.spec(value("a spec file")?);
@@ -295,6 +309,9 @@ impl Settings {
         if let Some(name) = &self.crate_name {
             arg("--crate-name", Some(name));
         }
+        if self.skip_unsupported {
+            arg("--skip-unsupported", None);
+        }
         command
     }
 
@@ -364,6 +381,8 @@ fn shell_word(value: &str) -> Cow<'_, str> {
 pub struct Report {
     pub operations: usize,
     pub types: usize,
+    /// Selected operations not generated (`--skip-unsupported`), one line each per problem.
+    pub left_out: Vec<String>,
     pub written: Vec<String>,
     pub unchanged: usize,
     pub removed: Vec<String>,
@@ -479,6 +498,9 @@ pub fn generate_with(settings: &Settings) -> Result<Generated, Failure> {
     }
     if let Some(name) = &settings.crate_name {
         config.krate.name = name.clone();
+    }
+    if settings.skip_unsupported {
+        config.operations.skip_unsupported = true;
     }
     let provenance = Provenance {
         spec_file: spec_display,
@@ -657,6 +679,15 @@ pub fn sync(out: &Path, label: &str, generated: &Generated, mode: Mode) -> Resul
     let mut report = Report {
         operations: generated.operations,
         types: generated.types,
+        left_out: generated
+            .left_out
+            .iter()
+            .flat_map(|op| {
+                op.problems
+                    .iter()
+                    .map(move |p| format!("{} {} ({}): {p}", op.method, op.path, op.operation_id))
+            })
+            .collect(),
         out: label.to_owned(),
         ..Report::default()
     };
@@ -837,6 +868,12 @@ mod tests {
             parse(&["--all"]).unwrap().command(),
             "cargo xtask codegen --all"
         );
+        assert_eq!(
+            parse(&["--skip-unsupported", "--all"]).unwrap().command(),
+            "cargo xtask codegen --all --skip-unsupported"
+        );
+        assert!(parse(&["--skip-unsupported=yes"]).is_err());
+        assert!(parse(&["--skip-unsupported", "--skip-unsupported"]).is_err());
         assert_eq!(
             parse(&["--out", "out/"]).unwrap().command(),
             "cargo xtask codegen --out out/"

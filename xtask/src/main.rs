@@ -30,6 +30,10 @@ codegen options (with none, generated/ is regenerated exactly as specs/codegen.t
   --path-prefix P    select the operations whose path starts with P, e.g. /v1/identity/
                      (repeatable). These three replace the config's selection.
   --crate-name NAME  name the crate NAME instead of the config's crate name
+  --skip-unsupported leave out the selected operations the generator cannot map, and list each
+                     with its problems (here and in the binding's README), instead of writing
+                     nothing; `skip_unsupported = true` under [operations] in the config does
+                     the same. Problems of the document itself still stop everything.
   Options also take the form --flag=VALUE. The config's [client] and [docs] sections always
   apply; with --spec the crate description is \"Rust bindings for <the spec's title>\". Every
   generated file's header names the command that regenerates it (these options minus --check).
@@ -96,6 +100,12 @@ fn codegen_cmd(args: &[&str]) -> ExitCode {
                 print!("{diff}");
             }
             println!("{}", report.summary(mode));
+            if !report.left_out.is_empty() {
+                println!("left out (--skip-unsupported), also listed in the binding's README:");
+                for line in &report.left_out {
+                    println!("  {line}");
+                }
+            }
             if !report.is_fresh() {
                 for line in report.changes.lines() {
                     println!("{line}");

@@ -652,6 +652,7 @@ mod tests {
             types: 0,
             type_names: Default::default(),
             name_fallbacks,
+            left_out: Vec::new(),
         }
     }
 

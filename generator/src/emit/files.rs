@@ -114,6 +114,15 @@ struct Readme<'a> {
     command: &'a str,
     example: &'a str,
     operations: Vec<ReadmeOperation>,
+    left_out: Vec<ReadmeLeftOut>,
+}
+
+/// One problem of an operation left out, as a README row.
+struct ReadmeLeftOut {
+    request: String,
+    id: String,
+    at: String,
+    problem: String,
 }
 
 struct ReadmeOperation {
@@ -365,6 +374,18 @@ pub fn emit(
                             request: format!("{} {}", op.method.as_str(), op.path),
                             id: op.name.api.clone(),
                         }
+                    })
+                    .collect(),
+                left_out: api
+                    .left_out
+                    .iter()
+                    .flat_map(|op| {
+                        op.problems.iter().map(|p| ReadmeLeftOut {
+                            request: format!("{} {}", op.method, op.path),
+                            id: op.operation_id.clone(),
+                            at: format!("{}#{}", p.file, p.pointer),
+                            problem: p.message.clone(),
+                        })
                     })
                     .collect(),
             }
