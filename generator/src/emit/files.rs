@@ -149,6 +149,8 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    /// A binding whose every operation was left out has no use for the request type.
+    uses_operations: bool,
     uses_unions: bool,
     uses_union_tags: bool,
     uses_objects: bool,
@@ -412,6 +414,7 @@ pub fn emit(
         render(
             RuntimeMod {
                 header,
+                uses_operations: !api.operations.is_empty(),
                 uses_unions,
                 uses_union_tags,
                 uses_objects,

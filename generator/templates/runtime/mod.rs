@@ -34,7 +34,9 @@ pub use options::{RequestOptions, ResponseMeta};
 {%- if uses_body %}
 pub(crate) use client::Body;
 {%- endif %}
+{%- if uses_operations %}
 pub(crate) use client::Request;
+{%- endif %}
 {%- if uses_unions %}
 pub(crate) use json::decode_member;
 {%- endif %}
