@@ -18,6 +18,10 @@ use openapi_gen::{Config, Provenance};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use serde_json::Value;
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 const SPEC: &str = include_str!("specs/hostile.yaml");
 
 fn config(name: &str) -> Config {
@@ -526,21 +530,6 @@ fn spec_values_that_cannot_be_made_safe_are_located_errors() {
         ],
         "{e}"
     );
-}
-
-/// A small deterministic generator (xorshift), so a failure names the seed that reproduces it.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Characters chosen to end or confuse the places a string lands in, among plain ones.

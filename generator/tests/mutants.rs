@@ -16,19 +16,9 @@ use openapi_gen::config::{CrateConfig, Selection};
 use openapi_gen::{Config, Provenance};
 use serde_json::Value;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const ODD_NAMES: &[&str] = &[
     "type", "self", "Self", "fn", "crate", "super", "r#type", "123", "0abc", "😀", "", " ", "_",
