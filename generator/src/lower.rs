@@ -885,6 +885,19 @@ impl<'a> Lowerer<'a> {
             };
             variants.push((scope.claim(&wanted), ty));
         }
+        // Files travel as multipart parts of their own, which a union's serializer cannot
+        // write (OpenAI's image edits take one file or a list of them).
+        let file = |t: &TypeRef| match t {
+            TypeRef::Binary => true,
+            TypeRef::Array(inner) => **inner == TypeRef::Binary,
+            _ => false,
+        };
+        if ctx.direction == Direction::Request && variants.iter().any(|(_, t)| file(t)) {
+            self.error(
+                at,
+                "a choice between files (`format: binary`) and other values is not supported in a request yet",
+            );
+        }
         let api = component.map_or_else(|| at.to_string(), str::to_owned);
         self.types[id.0] = Some(TypeDef::Union(UnionDef {
             name: Name { api, rust: name },

@@ -154,6 +154,7 @@ struct RuntimeMod<'a> {
     uses_unions: bool,
     uses_union_tags: bool,
     uses_objects: bool,
+    uses_required: bool,
     idempotency: bool,
     uses_list: bool,
     uses_search: bool,
@@ -250,6 +251,7 @@ struct RuntimeJson<'a> {
     header: &'a str,
     uses_union_tags: bool,
     uses_objects: bool,
+    uses_required: bool,
 }
 
 pub fn emit(
@@ -327,6 +329,15 @@ pub fn emit(
         || uses_search
         || api.types.iter().any(|t| {
             matches!(t, crate::model::TypeDef::Struct(s) if s.direction == crate::model::Direction::Response)
+        });
+    // `runtime::required` reads a member that must be there: list envelopes have two, response
+    // structs one per required, non-nullable field.
+    let uses_required = uses_list
+        || uses_search
+        || api.types.iter().any(|t| {
+            matches!(t, crate::model::TypeDef::Struct(s)
+                if s.direction == crate::model::Direction::Response
+                    && s.fields.iter().any(|f| f.required && !f.nullable))
         });
     let account_method = config.account_method().unwrap_or_default();
     let mut files = BTreeMap::new();
@@ -418,6 +429,7 @@ pub fn emit(
                 uses_unions,
                 uses_union_tags,
                 uses_objects,
+                uses_required,
                 idempotency,
                 uses_list,
                 uses_search,
@@ -529,6 +541,7 @@ pub fn emit(
                 header,
                 uses_union_tags,
                 uses_objects,
+                uses_required,
             }
             .render(),
         )?,

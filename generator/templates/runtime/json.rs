@@ -114,10 +114,13 @@ pub(crate) fn undeclared<T: FromObject>(
     extra.iter().filter(|(key, _)| !T::FIELDS.contains(&key.as_str()))
 }
 
+{%- if uses_required %}
+
 /// A required member's value, or serde's "missing field" error.
 pub(crate) fn required<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
     value.ok_or_else(|| E::missing_field(field))
 }
+{%- endif %}
 {%- endif %}
 {%- if uses_union_tags %}
 

@@ -41,7 +41,11 @@ pub(crate) use client::Request;
 pub(crate) use json::decode_member;
 {%- endif %}
 {%- if uses_objects %}
+{%- if uses_required %}
 pub(crate) use json::{deserialize_object, required, FromObject, Key};
+{%- else %}
+pub(crate) use json::{deserialize_object, FromObject, Key};
+{%- endif %}
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
 {%- endif %}
