@@ -174,6 +174,7 @@ mod tests {
             types,
             error_body: None,
             components: Default::default(),
+            event: None,
         }
     }
 

@@ -24,6 +24,20 @@ pub struct Api {
     pub error_body: Option<TypeRef>,
     /// Component schema key → the shared (response) type lowered from it.
     pub components: std::collections::BTreeMap<String, TypeId>,
+    /// What a webhook request carries, when the config asks for webhooks.
+    pub event: Option<EventDef>,
+}
+
+/// The event type webhooks deliver (see `lower/events.rs`).
+#[derive(Clone, Debug)]
+pub struct EventDef {
+    /// The event struct.
+    pub event: TypeId,
+    /// The enum of event types (`identity.verification_session.redacted`), when the spec
+    /// lists them.
+    pub types: Option<TypeId>,
+    /// The union `data.object` decodes into: every response object with an `object` tag.
+    pub object: TypeId,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -13,9 +13,11 @@ pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
 pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
+pub(crate) use json::decode_member;
 pub(crate) use json::{deserialize_object, required, FromObject, Key};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
+pub(crate) use json::union_tag;
 pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
