@@ -97,6 +97,7 @@ mod filters {
 struct CargoToml<'a> {
     header: &'a str,
     uses_paging: bool,
+    webhooks: bool,
     name: &'a str,
     version: &'a str,
     description: &'a str,
@@ -129,6 +130,7 @@ struct ReadmeOperation {
 struct LibRs<'a> {
     header: &'a str,
     idempotency: bool,
+    webhooks: bool,
     uses_list: bool,
     uses_search: bool,
     uses_clearable: bool,
@@ -140,6 +142,7 @@ struct LibRs<'a> {
 #[template(path = "runtime/mod.rs", escape = "none")]
 struct RuntimeMod<'a> {
     header: &'a str,
+    webhooks: bool,
     uses_unions: bool,
     uses_union_tags: bool,
     uses_objects: bool,
@@ -234,6 +237,16 @@ struct RuntimeExpandable<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "runtime/webhook.rs", escape = "none")]
+struct RuntimeWebhook<'a> {
+    header: &'a str,
+    signature_header: &'a str,
+    tolerance_seconds: u64,
+    /// `crate::types::Event`.
+    event_type: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "runtime/json.rs", escape = "none")]
 struct RuntimeJson<'a> {
     header: &'a str,
@@ -318,6 +331,15 @@ pub fn emit(
             matches!(t, crate::model::TypeDef::Struct(s) if s.direction == crate::model::Direction::Response)
         });
     let account_method = config.account_method().unwrap_or_default();
+    // The signature check and its crates come with a `[webhooks]` config and the event it
+    // decodes into.
+    let webhooks = match (&config.webhooks, &api.event) {
+        (Some(hooks), Some(event)) => {
+            let name = &api.types[event.event.0].name().rust;
+            Some((hooks, format!("crate::types::{name}")))
+        }
+        _ => None,
+    };
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
         let text = if text.ends_with('\n') {
@@ -333,6 +355,7 @@ pub fn emit(
             CargoToml {
                 header,
                 uses_paging,
+                webhooks: webhooks.is_some(),
                 name,
                 version: &config.krate.version,
                 description: &description,
@@ -377,6 +400,7 @@ pub fn emit(
             LibRs {
                 header,
                 idempotency,
+                webhooks: webhooks.is_some(),
                 uses_list,
                 uses_search,
                 uses_clearable,
@@ -391,6 +415,7 @@ pub fn emit(
         render(
             RuntimeMod {
                 header,
+                webhooks: webhooks.is_some(),
                 uses_unions,
                 uses_union_tags,
                 uses_objects,
@@ -494,6 +519,20 @@ pub fn emit(
             .render(),
         )?,
     );
+    if let Some((hooks, event_type)) = &webhooks {
+        put(
+            "src/runtime/webhook.rs",
+            render(
+                RuntimeWebhook {
+                    header,
+                    signature_header: &hooks.signature_header,
+                    tolerance_seconds: hooks.tolerance_seconds,
+                    event_type,
+                }
+                .render(),
+            )?,
+        );
+    }
     put(
         "src/runtime/expandable.rs",
         render(RuntimeExpandable { header }.render())?,
