@@ -144,9 +144,18 @@ pub fn rust_ident(s: &str) -> Result<&str, String> {
 
 /// `s` if it is a Rust path such as `crate::a::b`, else why not.
 pub fn rust_path(s: &str) -> Result<&str, String> {
-    syn::parse_str::<syn::Path>(s)
-        .map(|_| s)
-        .map_err(|_| format!("{s:?} is not a Rust path"))
+    // Segments are identifiers; a keyword may be one, bare or raw, because rustdoc links name
+    // a function `r#return` as `…::return` (and reject `…::r#return`).
+    let segment_ok = |seg: &str| {
+        let seg = seg.strip_prefix("r#").unwrap_or(seg);
+        seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    if s.split("::").all(segment_ok) {
+        Ok(s)
+    } else {
+        Err(format!("{s:?} is not a Rust path"))
+    }
 }
 
 /// `s` if it is an HTTP header name as the config allows them (letters, digits and `-`).
@@ -331,6 +340,10 @@ mod tests {
         assert!(rust_ident("x\"; fn f() {} //").is_err());
         assert!(rust_path("crate::a::b").is_ok());
         assert!(rust_path("crate::a) + (b").is_err());
+        assert!(rust_path("crate::shipping::return").is_ok());
+        for bad in ["", "crate::", "::a", "a::1b", "a::b c", "a::b\n"] {
+            assert!(rust_path(bad).is_err(), "{bad:?}");
+        }
         assert!(header_name("Stripe-Version").is_ok());
         assert!(header_name("X: y").is_err());
         assert!(header_name("").is_err());
