@@ -490,6 +490,7 @@ impl serde::Serialize for Event {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventDataObject {
+    Event(Box<Event>),
     VerificationReport(Box<VerificationReport>),
     VerificationSession(Box<VerificationSession>),
     /// A shape this version of the binding does not know, kept as sent.
@@ -499,6 +500,7 @@ pub enum EventDataObject {
 impl serde::Serialize for EventDataObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            Self::Event(v) => v.serialize(serializer),
             Self::VerificationReport(v) => v.serialize(serializer),
             Self::VerificationSession(v) => v.serialize(serializer),
             Self::Unknown(v) => v.serialize(serializer),
@@ -515,6 +517,11 @@ impl<'de> serde::Deserialize<'de> for EventDataObject {
         let text = raw.get();
         let (tag, deleted) = crate::runtime::union_tag(text);
         match (tag.as_deref(), deleted) {
+            (Some("event"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Event)
+                    .map_err(serde::de::Error::custom)
+            }
             (Some("identity.verification_report"), false) => {
                 crate::runtime::decode_member(text)
                     .map(Self::VerificationReport)

@@ -38,6 +38,9 @@ pub struct Generated {
     /// Component schema key → the path of its Rust type in the crate (`types::Account`), for
     /// tools that pair spec objects with generated types (the fixture round-trip check).
     pub type_names: BTreeMap<String, String>,
+    /// With `[webhooks]`: the path of the enum an event's `data.object` decodes into
+    /// (`types::EventDataObject`).
+    pub event_object: Option<String>,
     /// The selected operations named after their operationId because the path rule gave
     /// another operation of the document the same module and name; empty when every name came
     /// from the path rule (see `naming::locate_operations`).
@@ -84,6 +87,10 @@ pub fn generate(
             )
         })
         .collect();
+    let event_object = api
+        .event
+        .as_ref()
+        .map(|e| format!("types::{}", api.types[e.object.0].name().rust));
     let name_fallbacks = api
         .operations
         .iter()
@@ -97,6 +104,7 @@ pub fn generate(
         .collect();
     Ok(Generated {
         type_names,
+        event_object,
         name_fallbacks,
         files,
         operations: api.operations.len(),

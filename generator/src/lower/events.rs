@@ -72,7 +72,7 @@ pub(super) fn lower_event<'a>(
         None => None,
     };
 
-    let object = object_union(cx, event, &event_name, &at);
+    let object = object_union(cx, &event_name, &at);
     let data = match field(cx, event, "data") {
         Some(TypeRef::Named(id)) => id,
         _ => {
@@ -153,16 +153,17 @@ fn event_types(
     Some(id)
 }
 
-/// The union of every shared response object with an `object` tag (the event itself aside),
-/// one variant per tag, in the order of their Rust names.
-fn object_union(cx: &mut Lowerer<'_>, event: TypeId, event_name: &str, at: &Pointer) -> TypeId {
+/// The union of every shared response object with an `object` tag, the event itself included
+/// (union variants are boxed, so it may contain itself), one variant per tag, in the order of
+/// their Rust names.
+fn object_union(cx: &mut Lowerer<'_>, event_name: &str, at: &Pointer) -> TypeId {
     let mut tags = BTreeSet::new();
     let mut members: Vec<(String, TypeId)> = Vec::new();
     for (i, t) in cx.types.iter().enumerate() {
         let Some(TypeDef::Struct(s)) = t else {
             continue;
         };
-        if i == event.0 || s.home != Home::Shared || s.direction != Direction::Response {
+        if s.home != Home::Shared || s.direction != Direction::Response {
             continue;
         }
         // Two objects with one tag could not be told apart; the first lowered keeps it.
