@@ -44,6 +44,11 @@ pub struct WebhooksConfig {
     /// can change it per verifier.
     #[serde(default = "default_tolerance")]
     pub tolerance_seconds: u64,
+    /// An event type for the binding's example server (`examples/webhook.rs`) to handle, such
+    /// as `identity.verification_session.redacted`; without it there is no example. The
+    /// example reads the object whose `object` tag is the type less its last `.` part.
+    #[serde(default)]
+    pub example_event: Option<String>,
 }
 
 fn default_tolerance() -> u64 {

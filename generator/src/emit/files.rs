@@ -98,6 +98,7 @@ struct CargoToml<'a> {
     header: &'a str,
     uses_paging: bool,
     webhooks: bool,
+    webhook_example: bool,
     name: &'a str,
     version: &'a str,
     description: &'a str,
@@ -247,6 +248,21 @@ struct RuntimeWebhook<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "examples/webhook.rs", escape = "none")]
+struct WebhookExample<'a> {
+    header: &'a str,
+    lib_name: &'a str,
+    /// `EventType`, `EventDataObject`.
+    type_enum: &'a str,
+    object_enum: &'a str,
+    /// The event type handled, as the API spells it and as its variant.
+    event_api: &'a str,
+    event_variant: &'a str,
+    /// The object enum's variant for the event's object, when it has one with an `id`.
+    object_variant: Option<&'a str>,
+}
+
+#[derive(Template)]
 #[template(path = "runtime/json.rs", escape = "none")]
 struct RuntimeJson<'a> {
     header: &'a str,
@@ -340,6 +356,14 @@ pub fn emit(
         }
         _ => None,
     };
+    let webhook_example_file = match (&webhooks, &api.event) {
+        (Some((hooks, _)), Some(event)) => hooks
+            .example_event
+            .as_deref()
+            .map(|wanted| webhook_example(api, event, wanted, header, &lib_name))
+            .transpose()?,
+        _ => None,
+    };
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
         let text = if text.ends_with('\n') {
@@ -356,6 +380,7 @@ pub fn emit(
                 header,
                 uses_paging,
                 webhooks: webhooks.is_some(),
+                webhook_example: webhook_example_file.is_some(),
                 name,
                 version: &config.krate.version,
                 description: &description,
@@ -533,6 +558,9 @@ pub fn emit(
             )?,
         );
     }
+    if let Some(example) = webhook_example_file {
+        put("examples/webhook.rs", example);
+    }
     put(
         "src/runtime/expandable.rs",
         render(RuntimeExpandable { header }.render())?,
@@ -549,6 +577,57 @@ pub fn emit(
         )?,
     );
     Ok(files)
+}
+
+/// `examples/webhook.rs`: an axum endpoint that handles the event type `wanted`.
+fn webhook_example(
+    api: &Api,
+    event: &crate::model::EventDef,
+    wanted: &str,
+    header: &str,
+    lib_name: &str,
+) -> Result<String, String> {
+    use crate::model::TypeDef;
+    let refused = || {
+        format!("`[webhooks] example_event = {wanted:?}` in the config is not one of the spec's event types")
+    };
+    let types = event.types.ok_or_else(refused)?;
+    let TypeDef::Enum(type_enum) = &api.types[types.0] else {
+        return Err(refused());
+    };
+    let event_variant = type_enum
+        .variants
+        .iter()
+        .find(|v| v.api == wanted)
+        .ok_or_else(refused)?;
+    let TypeDef::Union(object_enum) = &api.types[event.object.0] else {
+        return Err("generator bug: the event's object type is not a union".to_owned());
+    };
+    // Stripe's convention: `identity.verification_session.redacted` is about an object tagged
+    // `identity.verification_session`.
+    let tag = wanted.rsplit_once('.').map_or(wanted, |(tag, _)| tag);
+    let tags = super::types::union_tags(api, object_enum).unwrap_or_default();
+    let object_variant = object_enum
+        .variants
+        .iter()
+        .zip(&tags)
+        .find(|((_, ty), (t, deleted))| {
+            t == tag
+                && !deleted
+                && matches!(ty, TypeRef::Named(id) if matches!(&api.types[api.resolve(*id).0], TypeDef::Struct(s) if s.has_id))
+        })
+        .map(|((variant, _), _)| variant.as_str());
+    WebhookExample {
+        header,
+        lib_name,
+        type_enum: &type_enum.name.rust,
+        object_enum: &object_enum.name.rust,
+        event_api: wanted,
+        event_variant: &event_variant.rust,
+        object_variant,
+    }
+    .render()
+    .map_err(|e| format!("generator bug: template failed: {e}"))
 }
 
 /// The README's example: the first operation, called with placeholder arguments.
