@@ -118,6 +118,22 @@ fn the_wrong_secret_does_not_match() {
 }
 
 #[test]
+fn an_empty_secret_matches_nothing() {
+    // An unset environment variable must not turn into "any signature made with no key".
+    for hook in [Webhook::new(""), Webhook::with_secrets(["", ""])] {
+        assert_eq!(
+            kind(hook.verify_at(BODY, header("", T, BODY), at(T))),
+            Some(WebhookErrorKind::NoMatch)
+        );
+    }
+    let hook = Webhook::with_secrets(["", SECRET]);
+    assert_eq!(
+        kind(hook.verify_at(BODY, header(SECRET, T, BODY), at(T))),
+        None
+    );
+}
+
+#[test]
 fn old_signatures_are_refused_after_the_tolerance() {
     let hook = Webhook::new(SECRET);
     let h = header(SECRET, T, BODY);

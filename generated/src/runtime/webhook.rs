@@ -33,7 +33,8 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// A verifier for one endpoint secret (`whsec_…`, as the dashboard or the API gave it).
+    /// A verifier for one endpoint secret (`whsec_…`, as the dashboard or the API gave it). An
+    /// empty secret matches no signature.
     pub fn new(secret: impl Into<String>) -> Webhook {
         Webhook::with_secrets([secret])
     }
@@ -70,7 +71,9 @@ impl Webhook {
                 "the signature header has no `v1` signature",
             ));
         }
-        let matched = self.secrets.iter().any(|secret| {
+        // An empty secret (an unset environment variable, say) would accept anyone's
+        // signature made with an empty key, so it matches nothing.
+        let matched = self.secrets.iter().filter(|secret| !secret.is_empty()).any(|secret| {
             let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
                 return false;
             };

@@ -108,6 +108,8 @@ struct CargoToml<'a> {
 #[template(path = "README.md", escape = "none")]
 struct Readme<'a> {
     header: &'a str,
+    webhooks: bool,
+    webhook_example: bool,
     name: &'a str,
     lib_name: &'a str,
     api_title: &'a str,
@@ -393,6 +395,8 @@ pub fn emit(
         render(
             Readme {
                 header,
+                webhooks: webhooks.is_some(),
+                webhook_example: webhook_example_file.is_some(),
                 name,
                 lib_name: &lib_name,
                 api_title: &api.title,
