@@ -7,8 +7,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use stripe_api::Webhook;
 
+// Generated code: the generator lays it out, not this crate's rustfmt.
 #[allow(dead_code)]
 #[path = "../../generated/examples/webhook.rs"]
+#[rustfmt::skip]
 mod example;
 
 const SECRET: &str = "whsec_example_0123456789abcdef0123456789";
