@@ -14,3 +14,5 @@ pub use runtime::{
     DEFAULT_TIMEOUT,
 };
 pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;
+#[cfg(feature = "webhooks")]
+pub use runtime::{Webhook, WebhookError, WebhookErrorKind, DEFAULT_WEBHOOK_TOLERANCE, WEBHOOK_SIGNATURE_HEADER};

@@ -365,6 +365,313 @@ impl serde::Serialize for Error {
         map.end()
     }
 }
+/// Something that happened in an account, as Stripe reports it: sent to webhook endpoints and listed by the events API. `data.object` holds the resource it is about, rendered in the API version named by `api_version`; `type` says what happened (for example `identity.verification_session.redacted`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// With Connect, the connected account the event came from.
+    pub account: Option<String>,
+    /// The API version `data` was rendered in; it can differ from the binding's.
+    pub api_version: Option<String>,
+    /// When the event happened (Unix timestamp, seconds).
+    pub created: crate::Timestamp,
+    pub data: NotificationEventData,
+    /// Identifier of the event.
+    pub id: String,
+    /// `true` in live mode, `false` in test mode.
+    pub livemode: bool,
+    /// Object type tag.
+    pub object: EventObject,
+    /// How many endpoints have not yet acknowledged the event.
+    pub pending_webhooks: i64,
+    /// The API request that caused the event, if any.
+    pub request: Option<NotificationEventRequest>,
+    /// What happened, such as `invoice.created`.
+    pub r#type: EventType,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Event {
+    const NAME: &'static str = "Event";
+    const FIELDS: &'static [&'static str] = &[
+        "account",
+        "api_version",
+        "created",
+        "data",
+        "id",
+        "livemode",
+        "object",
+        "pending_webhooks",
+        "request",
+        "type",
+    ];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut account = None;
+        let mut api_version = None;
+        let mut created = None;
+        let mut data = None;
+        let mut id = None;
+        let mut livemode = None;
+        let mut object = None;
+        let mut pending_webhooks = None;
+        let mut request = None;
+        let mut r#type = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "account" => account = __map.next_value()?,
+                "api_version" => api_version = __map.next_value()?,
+                "created" => created = Some(__map.next_value()?),
+                "data" => data = Some(__map.next_value()?),
+                "id" => id = Some(__map.next_value()?),
+                "livemode" => livemode = Some(__map.next_value()?),
+                "object" => object = Some(__map.next_value()?),
+                "pending_webhooks" => pending_webhooks = Some(__map.next_value()?),
+                "request" => request = __map.next_value()?,
+                "type" => r#type = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            account,
+            api_version,
+            created: crate::runtime::required(created, "created")?,
+            data: crate::runtime::required(data, "data")?,
+            id: crate::runtime::required(id, "id")?,
+            livemode: crate::runtime::required(livemode, "livemode")?,
+            object: crate::runtime::required(object, "object")?,
+            pending_webhooks: crate::runtime::required(
+                pending_webhooks,
+                "pending_webhooks",
+            )?,
+            request,
+            r#type: crate::runtime::required(r#type, "type")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 9 + usize::from(self.account.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        if let Some(value) = &self.account {
+            map.serialize_entry("account", value)?;
+        }
+        map.serialize_entry("api_version", &self.api_version)?;
+        map.serialize_entry("created", &self.created)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("livemode", &self.livemode)?;
+        map.serialize_entry("object", &self.object)?;
+        map.serialize_entry("pending_webhooks", &self.pending_webhooks)?;
+        map.serialize_entry("request", &self.request)?;
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+/// The object an event is about, told apart by its own `object` member: one variant per object this binding has a type for. Any other object, such as one this binding does not include, is kept as JSON in `Unknown`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum EventDataObject {
+    Event(Box<Event>),
+    VerificationReport(Box<VerificationReport>),
+    VerificationSession(Box<VerificationSession>),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for EventDataObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Event(v) => v.serialize(serializer),
+            Self::VerificationReport(v) => v.serialize(serializer),
+            Self::VerificationSession(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventDataObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        let text = raw.get();
+        let (tag, deleted) = crate::runtime::union_tag(text);
+        match (tag.as_deref(), deleted) {
+            (Some("event"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Event)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("identity.verification_report"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::VerificationReport)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("identity.verification_session"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::VerificationSession)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+/// Object type tag.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventObject {
+    /// `event`
+    Event,
+    /// A value this version of the binding does not know, kept as sent.
+    Unknown(String),
+}
+impl EventObject {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Event => "event",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for EventObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "event" => Self::Event,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for EventObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for EventObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// What an event reports, such as `identity.verification_session.redacted`: the event types the spec lists. Types newer than this binding are kept in `Unknown`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `identity.verification_session.canceled`
+    IdentityVerificationSessionCanceled,
+    /// `identity.verification_session.created`
+    IdentityVerificationSessionCreated,
+    /// `identity.verification_session.processing`
+    IdentityVerificationSessionProcessing,
+    /// `identity.verification_session.redacted`
+    IdentityVerificationSessionRedacted,
+    /// `identity.verification_session.requires_input`
+    IdentityVerificationSessionRequiresInput,
+    /// `identity.verification_session.verified`
+    IdentityVerificationSessionVerified,
+    /// A value this version of the binding does not know, kept as sent.
+    Unknown(String),
+}
+impl EventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdentityVerificationSessionCanceled => {
+                "identity.verification_session.canceled"
+            }
+            Self::IdentityVerificationSessionCreated => {
+                "identity.verification_session.created"
+            }
+            Self::IdentityVerificationSessionProcessing => {
+                "identity.verification_session.processing"
+            }
+            Self::IdentityVerificationSessionRedacted => {
+                "identity.verification_session.redacted"
+            }
+            Self::IdentityVerificationSessionRequiresInput => {
+                "identity.verification_session.requires_input"
+            }
+            Self::IdentityVerificationSessionVerified => {
+                "identity.verification_session.verified"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "identity.verification_session.canceled" => {
+                Self::IdentityVerificationSessionCanceled
+            }
+            "identity.verification_session.created" => {
+                Self::IdentityVerificationSessionCreated
+            }
+            "identity.verification_session.processing" => {
+                Self::IdentityVerificationSessionProcessing
+            }
+            "identity.verification_session.redacted" => {
+                Self::IdentityVerificationSessionRedacted
+            }
+            "identity.verification_session.requires_input" => {
+                Self::IdentityVerificationSessionRequiresInput
+            }
+            "identity.verification_session.verified" => {
+                Self::IdentityVerificationSessionVerified
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
 /// A calendar date; each part may be missing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GelatoDataDocumentReportDateOfBirth {
@@ -1679,6 +1986,125 @@ impl serde::Serialize for GelatoVerifiedOutputs {
 }
 /// Kind of the confirmed ID number.
 pub type GelatoVerifiedOutputsIdNumberType = GelatoIdNumberReportIdNumberType;
+/// The resource an event is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotificationEventData {
+    /// The resource as it was when the event happened.
+    pub object: EventDataObject,
+    /// For `*.updated` events, the changed members' earlier values.
+    pub previous_attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for NotificationEventData {
+    const NAME: &'static str = "NotificationEventData";
+    const FIELDS: &'static [&'static str] = &["object", "previous_attributes"];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut object = None;
+        let mut previous_attributes = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "object" => object = Some(__map.next_value()?),
+                "previous_attributes" => previous_attributes = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            object: crate::runtime::required(object, "object")?,
+            previous_attributes,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for NotificationEventData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + usize::from(self.previous_attributes.is_some())
+            + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("object", &self.object)?;
+        if let Some(value) = &self.previous_attributes {
+            map.serialize_entry("previous_attributes", value)?;
+        }
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+/// The API request behind an event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotificationEventRequest {
+    /// The request's id; `null` when the event was not caused by a request.
+    pub id: Option<String>,
+    /// The request's idempotency key, if it had one.
+    pub idempotency_key: Option<String>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for NotificationEventRequest {
+    const NAME: &'static str = "NotificationEventRequest";
+    const FIELDS: &'static [&'static str] = &["id", "idempotency_key"];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut idempotency_key = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "id" => id = __map.next_value()?,
+                "idempotency_key" => idempotency_key = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            idempotency_key,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for NotificationEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("idempotency_key", &self.idempotency_key)?;
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
 /// The record of one attempt to collect and check a user's identity data. Which checks ran depends on the session's `type` and `options`; each result sits under `document`, `id_number` or `selfie`. Images are referenced by [File](https://stripe.com/docs/api/files) IDs. Reports are produced through the [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerificationReport {

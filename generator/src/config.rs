@@ -18,6 +18,49 @@ pub struct Config {
     #[serde(default)]
     pub docs: DocsConfig,
     pub operations: Selection,
+    /// Receiving webhooks: a signature check in the runtime and a typed event.
+    #[serde(default)]
+    pub webhooks: Option<WebhooksConfig>,
+}
+
+/// How the API signs the webhook requests it sends, and which schema describes them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// The signature scheme the runtime checks.
+    pub scheme: WebhookScheme,
+    /// The request header carrying the signature (Stripe: `Stripe-Signature`).
+    pub signature_header: String,
+    /// The component schema of an event (Stripe: `event`). It is generated with what it
+    /// reaches, and its `data.object` member becomes an enum of every generated response object
+    /// that has an `object` tag.
+    pub event_schema: String,
+    /// A JSON pointer to a string enum schema listing the event types (Stripe lists them for
+    /// `enabled_events` on `POST /v1/webhook_endpoints`); its values, less `*`, become the
+    /// event's `type` enum. Without it `type` stays a `String`.
+    #[serde(default)]
+    pub event_types: Option<String>,
+    /// How far a signature's timestamp may be from the receiver's clock, in seconds; callers
+    /// can change it per verifier.
+    #[serde(default = "default_tolerance")]
+    pub tolerance_seconds: u64,
+    /// An event type for the binding's example server (`examples/webhook.rs`) to handle, such
+    /// as `identity.verification_session.redacted`; without it there is no example. The
+    /// example reads the object whose `object` tag is the type less its last `.` part.
+    #[serde(default)]
+    pub example_event: Option<String>,
+}
+
+fn default_tolerance() -> u64 {
+    300
+}
+
+/// Signature schemes the runtime knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookScheme {
+    /// `t=<unix seconds>,v1=<hex>…`: HMAC-SHA256 of `"{t}.{body}"` under the endpoint secret.
+    Stripe,
 }
 
 /// The binding crate's own metadata.
@@ -145,12 +188,21 @@ impl Config {
             ("account_header", &c.account_header),
             ("should_retry_header", &c.should_retry_header),
         ];
-        for (key, value) in headers {
+        let webhook_header = self
+            .webhooks
+            .as_ref()
+            .map(|w| Some(w.signature_header.clone()));
+        let webhook_header = webhook_header.iter().map(|h| ("signature_header", h));
+        let located = headers
+            .into_iter()
+            .map(|(key, value)| ("client", key, value))
+            .chain(webhook_header.map(|(key, value)| ("webhooks", key, value)));
+        for (table, key, value) in located {
             let Some(name) = value else { continue };
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 errors.push(SpecError::new(
                     file,
-                    &Pointer::root().push("client").push(key),
+                    &Pointer::root().push(table).push(key),
                     format!("{name:?} is not a header name (letters, digits and `-`)"),
                 ));
             }
@@ -236,6 +288,10 @@ api_version_header = "Stripe-Version"
 include = ["A"]
 path_prefixes = ["/v1/b/"]
 skip_unsupported = true
+[webhooks]
+scheme = "stripe"
+signature_header = "Stripe-Signature"
+event_schema = "event"
 "#,
         )
         .unwrap();
@@ -244,6 +300,27 @@ skip_unsupported = true
         assert!(c.operations.selects("A", "/v1/z"));
         assert!(c.operations.selects("Z", "/v1/b/1"));
         assert!(!c.operations.selects("Z", "/v1/c"));
+        let hooks = c.webhooks.unwrap();
+        assert_eq!(hooks.scheme, WebhookScheme::Stripe);
+        assert_eq!(hooks.tolerance_seconds, 300);
+        assert_eq!(hooks.event_types, None);
+    }
+
+    #[test]
+    fn webhook_schemes_and_headers_are_checked() {
+        let base = "spec = \"x\"\n[crate]\nname = \"a\"\nversion = \"1.0.0\"\n[operations]\nall = true\n[webhooks]\nevent_schema = \"event\"\n";
+        let e = Config::from_toml(
+            "c.toml",
+            &format!("{base}scheme = \"hmac\"\nsignature_header = \"S\"\n"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown variant"), "{e}");
+        let e = Config::from_toml(
+            "c.toml",
+            &format!("{base}scheme = \"stripe\"\nsignature_header = \"A B\"\n"),
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].pointer, "/webhooks/signature_header", "{e}");
     }
 
     #[test]

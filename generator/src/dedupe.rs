@@ -175,6 +175,7 @@ mod tests {
             error_body: None,
             components: Default::default(),
             left_out: Vec::new(),
+            event: None,
         }
     }
 

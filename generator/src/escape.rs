@@ -145,9 +145,12 @@ pub fn rust_ident(s: &str) -> Result<&str, String> {
 /// `s` if it is a Rust path such as `crate::a::b` as an intra-doc link writes it (keywords
 /// unraw: rustdoc resolves `crate::a::return`, not `crate::a::r#return`), else why not.
 pub fn rust_path(s: &str) -> Result<&str, String> {
+    // Segments are identifiers; a keyword may be one, bare or raw, because rustdoc links name
+    // a function `r#return` as `…::return` (and reject `…::r#return`).
     let segment_ok = |seg: &str| {
-        seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && seg.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+        let seg = seg.strip_prefix("r#").unwrap_or(seg);
+        seg.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     };
     if s.split("::").all(segment_ok) {
         Ok(s)
@@ -341,6 +344,10 @@ mod tests {
         assert!(rust_path("crate::a) + (b").is_err());
         assert!(rust_path("crate::").is_err());
         assert!(rust_path("crate::1a").is_err());
+        assert!(rust_path("crate::shipping::return").is_ok());
+        for bad in ["", "crate::", "::a", "a::1b", "a::b c", "a::b\n"] {
+            assert!(rust_path(bad).is_err(), "{bad:?}");
+        }
         assert!(header_name("Stripe-Version").is_ok());
         assert!(header_name("X: y").is_err());
         assert!(header_name("").is_err());

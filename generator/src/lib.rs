@@ -42,6 +42,9 @@ pub struct Generated {
     /// Selected operations left out because the generator cannot map them (only with
     /// `operations.skip_unsupported`), each with its located problems.
     pub left_out: Vec<model::LeftOut>,
+    /// With `[webhooks]`: the path of the enum an event's `data.object` decodes into
+    /// (`types::EventDataObject`).
+    pub event_object: Option<String>,
     /// The selected operations named after their operationId because the path rule gave
     /// another operation of the document the same module and name; empty when every name came
     /// from the path rule (see `naming::locate_operations`).
@@ -88,6 +91,10 @@ pub fn generate(
             )
         })
         .collect();
+    let event_object = api
+        .event
+        .as_ref()
+        .map(|e| format!("types::{}", api.types[e.object.0].name().rust));
     let name_fallbacks = api
         .operations
         .iter()
@@ -102,6 +109,7 @@ pub fn generate(
     Ok(Generated {
         left_out: api.left_out.clone(),
         type_names,
+        event_object,
         name_fallbacks,
         files,
         operations: api.operations.len(),

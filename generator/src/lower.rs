@@ -19,6 +19,8 @@ use crate::path::{parse_template, Part};
 use crate::resolve::{Resolved, Resolver};
 use crate::validate::{operations, FORM, JSON, MULTIPART};
 
+mod events;
+
 pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> {
     let mut early = Vec::new();
     let base_url = match spec.api.servers.first() {
@@ -88,6 +90,12 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
     }
     operations_out.sort_by(|a, b| (&a.module, &a.name.rust).cmp(&(&b.module, &b.name.rust)));
 
+    // Last, so that the event's object enum sees every type the operations reached.
+    let event = config
+        .webhooks
+        .as_ref()
+        .and_then(|hooks| events::lower_event(&mut cx, spec, hooks));
+
     // One error body type for the runtime when every operation agrees on it.
     let error_body = match error_bodies.split_first() {
         Some((first, rest)) if first.is_some() && rest.iter().all(|b| b == first) => first.clone(),
@@ -117,6 +125,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         .map(|((key, _), id)| (key.clone(), *id))
         .collect();
     Ok(Api {
+        event,
         components,
         title: spec.api.info.title.clone(),
         version: spec.api.info.version.clone(),

@@ -27,6 +27,8 @@ pub struct Api {
     /// Selected operations left out because the generator cannot map them (only with
     /// `skip_unsupported`), in document order.
     pub left_out: Vec<LeftOut>,
+    /// What a webhook request carries, when the config asks for webhooks.
+    pub event: Option<EventDef>,
 }
 
 /// A selected operation that was not generated, and why.
@@ -39,6 +41,18 @@ pub struct LeftOut {
     pub operation_id: String,
     /// Every problem that operation alone hits, located.
     pub problems: Vec<crate::error::SpecError>,
+}
+
+/// The event type webhooks deliver (see `lower/events.rs`).
+#[derive(Clone, Debug)]
+pub struct EventDef {
+    /// The event struct.
+    pub event: TypeId,
+    /// The enum of event types (`identity.verification_session.redacted`), when the spec
+    /// lists them.
+    pub types: Option<TypeId>,
+    /// The union `data.object` decodes into: every response object with an `object` tag.
+    pub object: TypeId,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

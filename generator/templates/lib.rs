@@ -16,6 +16,10 @@ pub use runtime::{
 {%- if idempotency %}
 pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;
 {%- endif %}
+{%- if webhooks %}
+#[cfg(feature = "webhooks")]
+pub use runtime::{Webhook, WebhookError, WebhookErrorKind, DEFAULT_WEBHOOK_TOLERANCE, WEBHOOK_SIGNATURE_HEADER};
+{%- endif %}
 {%- if uses_multipart %}
 pub use runtime::UploadFile;
 {%- endif %}

@@ -41,6 +41,7 @@ fn config(name: &str) -> Config {
             should_retry_header: Some("Should-Retry".to_owned()),
         },
         docs: DocsConfig::default(),
+        webhooks: None,
         operations: Selection {
             all: true,
             ..Selection::default()

@@ -172,6 +172,7 @@ fn config() -> Config {
         },
         client: Default::default(),
         docs: Default::default(),
+        webhooks: None,
         operations: Selection {
             all: true,
             ..Selection::default()

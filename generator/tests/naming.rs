@@ -53,6 +53,7 @@ fn generate(operations: Selection) -> openapi_gen::Generated {
         },
         client: Default::default(),
         docs: Default::default(),
+        webhooks: None,
         operations,
     };
     let provenance = Provenance {

@@ -55,6 +55,7 @@ fn the_real_spec_loads_and_generates_the_redact_operation() {
         },
         client: Default::default(),
         docs: Default::default(),
+        webhooks: None,
         operations: Selection {
             include: vec!["PostIdentityVerificationSessionsSessionRedact".into()],
             ..Default::default()

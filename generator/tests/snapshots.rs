@@ -67,6 +67,7 @@ fn config(name: &str, spec: &str) -> Config {
             }
         },
         docs: DocsConfig::default(),
+        webhooks: None,
         operations: Selection {
             all: true,
             ..Selection::default()

@@ -16,6 +16,7 @@ fn config(selection: Selection) -> Config {
         },
         client: Default::default(),
         docs: Default::default(),
+        webhooks: None,
         operations: selection,
     }
 }

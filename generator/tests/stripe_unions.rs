@@ -31,6 +31,7 @@ fn stripe() -> (OpenAPI, Api) {
         },
         client: Default::default(),
         docs: Default::default(),
+        webhooks: None,
         operations: Selection {
             all: true,
             ..Default::default()

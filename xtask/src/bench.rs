@@ -67,6 +67,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
                 },
                 client: Default::default(),
                 docs: Default::default(),
+                webhooks: None,
                 operations: Selection {
                     all: true,
                     ..Default::default()

@@ -178,6 +178,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         &undeclared,
         &lacking,
     )?;
+    write_event_check(&options.out, &fixtures_path, &generated, &lacking)?;
     write_redact_check(&options, &root)?;
     write_mock_calls(&options, &root)?;
     if !options.build {
@@ -594,6 +595,93 @@ fn every_fixture_round_trips() {{
     write("fixtures/tests/fixtures.rs", &test)
 }
 
+/// `fixtures/tests/events.rs`: every sample object, sent as an event's `data.object`, decodes
+/// into the event's object enum as a known variant (not `Unknown`) and re-encodes to equal
+/// JSON; the samples that lack a required key fail, as in the round trip.
+fn write_event_check(
+    out: &Path,
+    fixtures: &Path,
+    generated: &openapi_gen::Generated,
+    lacking: &str,
+) -> Result<(), String> {
+    let event = generated
+        .type_names
+        .get("event")
+        .ok_or("the binding has no type for Stripe's `event` schema")?;
+    let object = generated.event_object.as_ref().ok_or(
+        "the binding has no event object enum: is [webhooks] missing from specs/codegen.toml?",
+    )?;
+    let test = format!(
+        r##"//! Written by `cargo xtask stripe-full`: every sample object in Stripe's fixtures, as the
+//! object of an event, decodes through the event's object enum into its own type.
+
+use serde_json::{{json, Value}};
+use stripe_full::{event} as Event;
+use stripe_full::{object} as EventObject;
+
+const FIXTURES: &str = {fixtures:?};
+
+/// Required keys the samples lack (resource, JSON pointer): these must fail here too.
+const LACKING_REQUIRED: &[(&str, &str)] = &[
+{lacking}];
+
+fn normalise(v: &Value) -> Value {{
+    match v {{
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), normalise(v))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
+        Value::Number(n) => n.as_f64().map(Value::from).unwrap_or_else(|| v.clone()),
+        other => other.clone(),
+    }}
+}}
+
+#[test]
+fn every_fixture_decodes_as_an_event_object() {{
+    let text = std::fs::read_to_string(FIXTURES).expect("fixtures file");
+    let fixtures: Value = serde_json::from_str(&text).expect("fixtures JSON");
+    let resources = fixtures["resources"].as_object().expect("resources");
+    let mut known = 0;
+    let mut rejected = 0;
+    let mut failures = Vec::new();
+    for (key, value) in resources {{
+        let event = json!({{
+            "id": "evt_fixture", "object": "event", "created": 0, "livemode": false,
+            "pending_webhooks": 0, "type": "fixture.check", "data": {{"object": value}},
+        }});
+        let lacks = LACKING_REQUIRED.iter().any(|(k, _)| k == key);
+        match (serde_json::from_str::<Event>(&event.to_string()), lacks) {{
+            (Ok(event), false) => match &event.data.object {{
+                EventObject::Unknown(_) => failures.push(format!("{{key}}: decoded as Unknown")),
+                object => {{
+                    let again = serde_json::to_value(object).expect("encode");
+                    if normalise(&again) == normalise(value) {{
+                        known += 1;
+                    }} else {{
+                        failures.push(format!("{{key}}: re-encoded JSON differs:\n  in:  {{value}}\n  out: {{again}}"));
+                    }}
+                }}
+            }},
+            (Err(_), true) => rejected += 1,
+            (Ok(_), true) => failures.push(format!("{{key}}: decoded although it lacks a required key")),
+            (Err(e), false) => failures.push(format!("{{key}}: {{e}}")),
+        }}
+    }}
+    println!(
+        "event objects: {{known}}/{{}} fixtures decode through the event's object enum into a known variant; {{rejected}} rejected for a missing required key",
+        resources.len()
+    );
+    assert!(failures.is_empty(), "{{}} failed:\n{{}}", failures.len(), failures.join("\n"));
+}}
+"##
+    );
+    let path = out.join("fixtures/tests/events.rs");
+    if fs::read_to_string(&path).ok().as_deref() == Some(test.as_str()) {
+        return Ok(());
+    }
+    fs::write(&path, test).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 /// Every file under `dir`, by relative path.
 fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     let mut files = std::collections::BTreeMap::new();
@@ -647,6 +735,7 @@ mod tests {
 
     fn generated(name_fallbacks: Vec<openapi_gen::NameFallback>) -> openapi_gen::Generated {
         openapi_gen::Generated {
+            event_object: None,
             files: Default::default(),
             operations: 468,
             types: 0,

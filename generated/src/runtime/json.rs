@@ -118,6 +118,19 @@ pub(crate) fn required<T, E: serde::de::Error>(value: Option<T>, field: &'static
     value.ok_or_else(|| E::missing_field(field))
 }
 
+/// The `object` and `deleted` members of a union's JSON, which say which member it is.
+pub(crate) fn union_tag(text: &str) -> (Option<String>, bool) {
+    #[derive(serde::Deserialize)]
+    struct Tag {
+        object: Option<String>,
+        deleted: Option<bool>,
+    }
+    match decode_str::<Tag>(text) {
+        Ok(tag) => (tag.object, tag.deleted.unwrap_or(false)),
+        Err(_) => (None, false),
+    }
+}
+
 /// The path of the value being read at serde_json's error position (1-based `line`, 1-based
 /// byte `column`; `0` means the end of the input). Keys are joined with `.`, array indexes
 /// written `[i]`; `.` is the document itself. For a missing field, which serde_json reports

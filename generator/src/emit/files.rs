@@ -97,6 +97,8 @@ mod filters {
 struct CargoToml<'a> {
     header: &'a str,
     uses_paging: bool,
+    webhooks: bool,
+    webhook_example: bool,
     name: &'a str,
     version: &'a str,
     description: &'a str,
@@ -106,6 +108,8 @@ struct CargoToml<'a> {
 #[template(path = "README.md", escape = "none")]
 struct Readme<'a> {
     header: &'a str,
+    webhooks: bool,
+    webhook_example: bool,
     name: &'a str,
     lib_name: &'a str,
     api_title: &'a str,
@@ -138,6 +142,7 @@ struct ReadmeOperation {
 struct LibRs<'a> {
     header: &'a str,
     idempotency: bool,
+    webhooks: bool,
     uses_list: bool,
     uses_search: bool,
     uses_clearable: bool,
@@ -151,6 +156,7 @@ struct RuntimeMod<'a> {
     header: &'a str,
     /// A binding whose every operation was left out has no use for the request type.
     uses_operations: bool,
+    webhooks: bool,
     uses_unions: bool,
     uses_union_tags: bool,
     uses_objects: bool,
@@ -243,6 +249,31 @@ struct RuntimePath<'a> {
 #[template(path = "runtime/expandable.rs", escape = "none")]
 struct RuntimeExpandable<'a> {
     header: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "runtime/webhook.rs", escape = "none")]
+struct RuntimeWebhook<'a> {
+    header: &'a str,
+    signature_header: &'a str,
+    tolerance_seconds: u64,
+    /// `crate::types::Event`.
+    event_type: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "examples/webhook.rs", escape = "none")]
+struct WebhookExample<'a> {
+    header: &'a str,
+    lib_name: &'a str,
+    /// `EventType`, `EventDataObject`.
+    type_enum: &'a str,
+    object_enum: &'a str,
+    /// The event type handled, as the API spells it and as its variant.
+    event_api: &'a str,
+    event_variant: &'a str,
+    /// The object enum's variant for the event's object, when it has one with an `id`.
+    object_variant: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -340,6 +371,23 @@ pub fn emit(
                     && s.fields.iter().any(|f| f.required && !f.nullable))
         });
     let account_method = config.account_method().unwrap_or_default();
+    // The signature check and its crates come with a `[webhooks]` config and the event it
+    // decodes into.
+    let webhooks = match (&config.webhooks, &api.event) {
+        (Some(hooks), Some(event)) => {
+            let name = &api.types[event.event.0].name().rust;
+            Some((hooks, format!("crate::types::{name}")))
+        }
+        _ => None,
+    };
+    let webhook_example_file = match (&webhooks, &api.event) {
+        (Some((hooks, _)), Some(event)) => hooks
+            .example_event
+            .as_deref()
+            .map(|wanted| webhook_example(api, event, wanted, header, &lib_name))
+            .transpose()?,
+        _ => None,
+    };
     let mut files = BTreeMap::new();
     let mut put = |path: &str, text: String| {
         let text = if text.ends_with('\n') {
@@ -355,6 +403,8 @@ pub fn emit(
             CargoToml {
                 header,
                 uses_paging,
+                webhooks: webhooks.is_some(),
+                webhook_example: webhook_example_file.is_some(),
                 name,
                 version: &config.krate.version,
                 description: &description,
@@ -367,6 +417,8 @@ pub fn emit(
         render(
             Readme {
                 header,
+                webhooks: webhooks.is_some(),
+                webhook_example: webhook_example_file.is_some(),
                 name,
                 lib_name: &lib_name,
                 api_title: &api.title,
@@ -411,6 +463,7 @@ pub fn emit(
             LibRs {
                 header,
                 idempotency,
+                webhooks: webhooks.is_some(),
                 uses_list,
                 uses_search,
                 uses_clearable,
@@ -426,6 +479,7 @@ pub fn emit(
             RuntimeMod {
                 header,
                 uses_operations: !api.operations.is_empty(),
+                webhooks: webhooks.is_some(),
                 uses_unions,
                 uses_union_tags,
                 uses_objects,
@@ -530,6 +584,23 @@ pub fn emit(
             .render(),
         )?,
     );
+    if let Some((hooks, event_type)) = &webhooks {
+        put(
+            "src/runtime/webhook.rs",
+            render(
+                RuntimeWebhook {
+                    header,
+                    signature_header: &hooks.signature_header,
+                    tolerance_seconds: hooks.tolerance_seconds,
+                    event_type,
+                }
+                .render(),
+            )?,
+        );
+    }
+    if let Some(example) = webhook_example_file {
+        put("examples/webhook.rs", example);
+    }
     put(
         "src/runtime/expandable.rs",
         render(RuntimeExpandable { header }.render())?,
@@ -547,6 +618,57 @@ pub fn emit(
         )?,
     );
     Ok(files)
+}
+
+/// `examples/webhook.rs`: an axum endpoint that handles the event type `wanted`.
+fn webhook_example(
+    api: &Api,
+    event: &crate::model::EventDef,
+    wanted: &str,
+    header: &str,
+    lib_name: &str,
+) -> Result<String, String> {
+    use crate::model::TypeDef;
+    let refused = || {
+        format!("`[webhooks] example_event = {wanted:?}` in the config is not one of the spec's event types")
+    };
+    let types = event.types.ok_or_else(refused)?;
+    let TypeDef::Enum(type_enum) = &api.types[types.0] else {
+        return Err(refused());
+    };
+    let event_variant = type_enum
+        .variants
+        .iter()
+        .find(|v| v.api == wanted)
+        .ok_or_else(refused)?;
+    let TypeDef::Union(object_enum) = &api.types[event.object.0] else {
+        return Err("generator bug: the event's object type is not a union".to_owned());
+    };
+    // Stripe's convention: `identity.verification_session.redacted` is about an object tagged
+    // `identity.verification_session`.
+    let tag = wanted.rsplit_once('.').map_or(wanted, |(tag, _)| tag);
+    let tags = super::types::union_tags(api, object_enum).unwrap_or_default();
+    let object_variant = object_enum
+        .variants
+        .iter()
+        .zip(&tags)
+        .find(|((_, ty), (t, deleted))| {
+            t == tag
+                && !deleted
+                && matches!(ty, TypeRef::Named(id) if matches!(&api.types[api.resolve(*id).0], TypeDef::Struct(s) if s.has_id))
+        })
+        .map(|((variant, _), _)| variant.as_str());
+    WebhookExample {
+        header,
+        lib_name,
+        type_enum: &type_enum.name.rust,
+        object_enum: &object_enum.name.rust,
+        event_api: wanted,
+        event_variant: &event_variant.rust,
+        object_variant,
+    }
+    .render()
+    .map_err(|e| format!("generator bug: template failed: {e}"))
 }
 
 /// The README's example: the first operation, called with placeholder arguments.

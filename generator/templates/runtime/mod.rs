@@ -22,6 +22,10 @@ mod options;
 {%- if uses_path %}
 mod path;
 {%- endif %}
+{%- if webhooks %}
+#[cfg(feature = "webhooks")]
+mod webhook;
+{%- endif %}
 
 {%- if uses_clearable %}
 pub use clearable::Clearable;
@@ -78,6 +82,10 @@ pub(crate) use path::path_segment;
 {%- endif %}
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
+{%- if webhooks %}
+#[cfg(feature = "webhooks")]
+pub use webhook::{Webhook, WebhookError, WebhookErrorKind, DEFAULT_WEBHOOK_TOLERANCE, WEBHOOK_SIGNATURE_HEADER};
+{%- endif %}
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;
