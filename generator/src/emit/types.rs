@@ -576,7 +576,8 @@ pub fn union_tags(api: &Api, u: &UnionDef) -> Option<Vec<(String, bool)>> {
         .map(|(_, t)| tag_of(api, t))
         .collect::<Option<_>>()?;
     let set: BTreeSet<_> = tags.iter().collect();
-    (set.len() == tags.len()).then_some(tags)
+    // A union of words alone has no member to dispatch to.
+    (set.len() == tags.len() && !tags.is_empty()).then_some(tags)
 }
 
 fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
@@ -595,7 +596,9 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
     // the bare string.
     let value_idents: Vec<_> = values.iter().map(|v| ident(&v.rust)).collect();
     let value_strs: Vec<&str> = values.iter().map(|v| v.api.as_str()).collect();
-    let value_docs = value_strs.iter().map(|v| format!(" `{v}`"));
+    let value_docs = value_strs
+        .iter()
+        .map(|v| format!(" {}", crate::escape::md_code(v)));
     let decode_value = (!values.is_empty()).then(|| {
         quote! {
             if let Ok(value) = crate::runtime::decode_member::<String>(text) {

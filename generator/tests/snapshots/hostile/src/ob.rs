@@ -34,6 +34,10 @@ pub struct UpdateParams {
     pub b_allow_warnings_pub_static_x_u8_0: Option<
         UpdateParamsBAllowWarningsPubStaticXU80,
     >,
+    /// A number or a word, the words hostile.
+    #[serde(rename = "until\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_fn_indented_tilde_fence: Option<UpdateParamsUntilFnIndentedTildeFence>,
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -100,6 +104,33 @@ impl<'de> serde::Deserialize<'de> for UpdateParamsBAllowWarningsPubStaticXU80 {
     ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+/// A number or a word, the words hostile.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateParamsUntilFnIndentedTildeFence {
+    /// ````Hostile //! injected #![no_std] ```rust fn main() { panic!("doctest") } ``` [dependencies] evil = { path = "/" } <!-- x --> \| a \| b \|````
+    HostileInjectedNoStdRustFnMainPanicDoctestDependenciesEvilPathXAB,
+    /// ``n"#\'`\|``
+    N,
+    Integer(i64),
+    /// A shape this version of the binding does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl serde::Serialize for UpdateParamsUntilFnIndentedTildeFence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::HostileInjectedNoStdRustFnMainPanicDoctestDependenciesEvilPathXAB => {
+                serializer
+                    .serialize_str(
+                        "Hostile\n//! injected\n#![no_std]\n```rust\nfn main() { panic!(\"doctest\") }\n```\n[dependencies]\nevil = { path = \"/\" }\n<!-- x --> | a | b |",
+                    )
+            }
+            Self::N => serializer.serialize_str("n\"#\\'`|"),
+            Self::Integer(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
     }
 }
 /// \[section\]
