@@ -28,9 +28,65 @@ pub fn to_markdown(text: &str, site: &str) -> String {
         out: String::new(),
     };
     renderer.render(&atoms, Ctx::Text);
-    let mut out = renderer.out;
+    let mut out = indent_lazy_continuations(&renderer.out);
     out.truncate(out.trim_end_matches([' ', '\t', '\n']).len());
     out
+}
+
+/// Indents a list item's continuation lines to the item's content column. Markdown joins an
+/// under-indented line to the item anyway (a "lazy continuation"), so nothing renders
+/// differently, but clippy's `doc_lazy_continuation` refuses it in a binding's docs (OpenAI's
+/// spec writes such lists in folded YAML).
+fn indent_lazy_continuations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut content_col: Option<usize> = None;
+    let mut fence: Option<String> = None;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if let Some(f) = &fence {
+            if trimmed.starts_with(f.as_str())
+                && trimmed.trim_start_matches(f.as_str()).trim().is_empty()
+            {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if let Some(marker) = ["```", "~~~"].iter().find(|m| trimmed.starts_with(**m)) {
+            let c = marker.chars().next().unwrap_or('`');
+            fence = Some(trimmed.chars().take_while(|x| *x == c).collect());
+            out.push_str(line);
+            continue;
+        }
+        if trimmed.is_empty() {
+            content_col = None;
+        } else if let Some(width) = list_marker_width(trimmed) {
+            content_col = Some(indent + width);
+        } else if let Some(col) = content_col.filter(|col| indent < *col) {
+            out.extend(std::iter::repeat_n(' ', col));
+            out.push_str(trimmed);
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The width of a list item's marker and the spaces after it (`- `, `* `, `12. `), if `line`
+/// starts one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let spaces = line[marker..].bytes().take_while(|b| *b == b' ').count();
+    ((1..=4).contains(&spaces) && marker + spaces < line.len()).then_some(marker + spaces)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1534,6 +1590,21 @@ fn skip_link_space(atoms: &[Atom], mut k: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::to_markdown;
+
+    #[test]
+    fn list_items_lazy_continuations_are_indented() {
+        for (input, want) in [
+            (
+                "service:\n  - If set, the system\nwill use credits.\n  - Else not.",
+                "service:\n  - If set, the system\n    will use credits.\n  - Else not.",
+            ),
+            ("1. one\ntwo\n\nAfter.", "1. one\n   two\n\nAfter."),
+            ("- a\n\nnot a continuation", "- a\n\nnot a continuation"),
+            ("Plain\nlines", "Plain\nlines"),
+        ] {
+            assert_eq!(super::indent_lazy_continuations(input), want, "{input:?}");
+        }
+    }
 
     const SITE: &str = "https://stripe.com";
 
