@@ -491,6 +491,16 @@ pub fn generate_with(settings: &Settings) -> Result<Generated, Failure> {
         config.spec = spec_display.clone();
         // The config's description names its own spec; the generator's default names the API.
         config.krate.description = None;
+        // The config's [webhooks] names its own spec's event schema; another API's spec
+        // (the corpus) gets a binding without a webhook verifier rather than an error.
+        let has_event = |name: &str| spec.raw["components"]["schemas"].get(name).is_some();
+        if config
+            .webhooks
+            .as_ref()
+            .is_some_and(|w| !has_event(&w.event_schema))
+        {
+            config.webhooks = None;
+        }
     }
     if let Some(selection) = &settings.selection {
         check_selection(&spec, selection, &spec_display)?;

@@ -35,7 +35,8 @@ codegen options (with none, generated/ is regenerated exactly as specs/codegen.t
                      nothing; `skip_unsupported = true` under [operations] in the config does
                      the same. Problems of the document itself still stop everything.
   Options also take the form --flag=VALUE. The config's [client] and [docs] sections always
-  apply; with --spec the crate description is \"Rust bindings for <the spec's title>\". Every
+  apply, and [webhooks] when the spec has its event schema; with --spec the crate description
+  is \"Rust bindings for <the spec's title>\". Every
   generated file's header names the command that regenerates it (these options minus --check).
   When files change, two more lines list the operations and types added (+), removed (-) and
   changed (~) compared with what was on disk.
