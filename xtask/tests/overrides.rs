@@ -353,7 +353,11 @@ fn unknown_operations_and_prefixes_are_bad_arguments() {
 /// The redact operation's path item, copied under a new action and operationId.
 fn with_cancel_operation(spec: &str) -> String {
     let start = spec.find("  /v1/identity/").unwrap();
-    let end = spec.find("components:\n").unwrap();
+    // The redact path item ends where the next path (or the components) begins.
+    let end = spec[start + 1..]
+        .find("\n  /")
+        .map(|i| start + 1 + i + 1)
+        .unwrap_or_else(|| spec.find("components:\n").unwrap());
     let cancel = spec[start..end]
         .replace("}/redact:", "}/cancel:")
         .replace(REDACT, "PostIdentityVerificationSessionsSessionCancel");
