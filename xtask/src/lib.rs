@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod changes;
 pub mod codegen;
+pub mod corpus;
 pub mod stripe_full;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,8 @@ usage: cargo xtask <task>
 tasks:
   codegen [OPTIONS]  regenerate generated/ from specs/codegen.toml (or any spec into any folder)
   bench [--runs N]   time codegen and spec loading (see README)
+  corpus             generate every spec in ../shared/openapi-corpus (unsupported operations left
+                     out and counted), clippy and rustdoc each binding, print a table
   stripe-full        generate all of Stripe's spec from ../shared, lint it, round-trip its fixtures,
                      run calls against stripe-mock
   help               print this text
@@ -57,6 +59,13 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["codegen", rest @ ..] => codegen_cmd(rest),
+        ["corpus", rest @ ..] => match xtask::corpus::run(rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         ["stripe-full", rest @ ..] => match xtask::stripe_full::run(rest) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -109,7 +109,12 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             previous.display()
         );
         if options.build {
-            write_workspace(&options.out, &root, &["stripe-full"])?;
+            write_workspace(
+                &options.out,
+                &root,
+                &["stripe-full"],
+                "cargo xtask stripe-full",
+            )?;
             cargo(&options.out, &["check", "-p", "stripe-full"])?;
         }
     }
@@ -372,11 +377,18 @@ harness = false
 
 /// The folder's own workspace manifest (so cargo does not take it for part of the project's),
 /// and the project's lock file to start from, so the binding builds with the same versions.
-fn write_workspace(out: &Path, root: &Path, members: &[&str]) -> Result<(), String> {
+/// A workspace manifest over `members` in `out`, with the project's `Cargo.lock`; `by` names
+/// the command in its first line.
+pub(crate) fn write_workspace(
+    out: &Path,
+    root: &Path,
+    members: &[&str],
+    by: &str,
+) -> Result<(), String> {
     fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     let manifest = format!(
-        "# Written by `cargo xtask stripe-full`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        "# Written by `{by}`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
     );
     fs::write(out.join("Cargo.toml"), manifest)
@@ -496,6 +508,7 @@ fn write_harness(
             "redact-tests",
             "stripe-mock-tests",
         ],
+        "cargo xtask stripe-full",
     )?;
     write(
         "fixtures/Cargo.toml",
