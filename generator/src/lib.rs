@@ -200,6 +200,19 @@ fn leave_out_unsupported(
             }
         }
     }
+    for broken in &spec.broken_operations {
+        if config
+            .operations
+            .selects(&broken.operation_id, &broken.path)
+        {
+            left_out.push(model::LeftOut {
+                method: broken.method.to_ascii_uppercase(),
+                path: broken.path.clone(),
+                operation_id: broken.operation_id.clone(),
+                problems: broken.problems.clone(),
+            });
+        }
+    }
     let reduced = Config {
         operations: config::Selection {
             include: kept,

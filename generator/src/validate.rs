@@ -63,6 +63,14 @@ pub fn validate(spec: &LoadedSpec, selection: &Selection, config_file: &str) -> 
         }
     }
 
+    // Operations the loader set aside (not an operation's shape) are problems when selected.
+    for broken in &spec.broken_operations {
+        if selection.selects(&broken.operation_id, &broken.path) {
+            selected_ids.insert(broken.operation_id.clone());
+            errors.extend(broken.problems.iter().cloned());
+        }
+    }
+
     for (i, id) in selection.include.iter().enumerate() {
         if !selected_ids.contains(id) {
             let p = Pointer::root().push("operations").push("include").push(i);

@@ -15,7 +15,23 @@ pub struct LoadedSpec {
     /// How the file is named in messages (e.g. `specs/stripe.yaml`).
     pub file: String,
     pub raw: Value,
+    /// The document less any operation that does not have an operation's shape.
     pub api: OpenAPI,
+    /// Operations set aside because they do not have an operation's shape (no `responses`,
+    /// say), each with its problems: a problem for that operation only, reported when it is
+    /// selected (or listed as left out, with `skip_unsupported`).
+    pub broken_operations: Vec<BrokenOperation>,
+}
+
+/// An operation `load` set aside, and why.
+#[derive(Clone, Debug)]
+pub struct BrokenOperation {
+    /// Lower case, as the spec spells it: `get`, `post`, …
+    pub method: String,
+    pub path: String,
+    /// The operationId, or `method path` when it has none.
+    pub operation_id: String,
+    pub problems: Vec<SpecError>,
 }
 
 /// Parses a spec. JSON is recognised by its first character; anything else is read as YAML.
@@ -82,21 +98,88 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         }
     }
 
-    let api: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        // openapiv3 flattens `paths` and `components`, which hides where inside them the error
-        // is; deserializing each entry on its own finds every bad entry, precisely.
-        let mut errors = shape_errors(file, &raw);
-        if errors.is_empty() {
-            let message = format!("not a valid OpenAPI 3.0 document here: {}", e.inner());
-            errors.push(SpecError::new(file, &pointer_of(e.path()), message));
+    let (api, broken_operations) = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
+        Ok(api) => (api, Vec::new()),
+        Err(e) => {
+            // openapiv3 flattens `paths` and `components`, which hides where inside them the
+            // error is; deserializing each entry on its own finds every bad entry, precisely.
+            let errors = shape_errors(file, &raw);
+            let whole = |errors: Vec<SpecError>| {
+                let mut errors = errors;
+                if errors.is_empty() {
+                    let message = format!("not a valid OpenAPI 3.0 document here: {}", e.inner());
+                    errors.push(SpecError::new(file, &pointer_of(e.path()), message));
+                }
+                SpecErrors(errors)
+            };
+            // Problems inside one operation are that operation's: it is set aside and the rest
+            // of the document read without it.
+            let (own, rest): (Vec<_>, Vec<_>) = errors
+                .into_iter()
+                .partition(|p| operation_of(&p.pointer).is_some());
+            if own.is_empty() || !rest.is_empty() {
+                let mut all = own;
+                all.extend(rest);
+                return Err(whole(all));
+            }
+            let mut broken: Vec<BrokenOperation> = Vec::new();
+            let mut trimmed = raw.clone();
+            for problem in own {
+                let Some((path, method)) = operation_of(&problem.pointer) else {
+                    continue;
+                };
+                if let Some(item) = trimmed["paths"]
+                    .get_mut(&path)
+                    .and_then(Value::as_object_mut)
+                {
+                    item.remove(&method);
+                }
+                match broken
+                    .iter_mut()
+                    .find(|b| b.path == path && b.method == method)
+                {
+                    Some(b) => b.problems.push(problem),
+                    None => {
+                        let operation_id = raw["paths"][&path][&method]["operationId"]
+                            .as_str()
+                            .map_or_else(|| format!("{method} {path}"), str::to_owned);
+                        broken.push(BrokenOperation {
+                            method,
+                            path,
+                            operation_id,
+                            problems: vec![problem],
+                        });
+                    }
+                }
+            }
+            let api = serde_path_to_error::deserialize::<_, OpenAPI>(&trimmed)
+                .map_err(|_| whole(shape_errors(file, &trimmed)))?;
+            (api, broken)
         }
-        SpecErrors(errors)
-    })?;
+    };
     Ok(LoadedSpec {
         file: file.to_owned(),
         raw,
         api,
+        broken_operations,
     })
+}
+
+/// The path and method of the operation a pointer is inside (`/paths/~1a/get/...`).
+fn operation_of(pointer: &str) -> Option<(String, String)> {
+    let mut segments = pointer.split('/').skip(1);
+    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some("paths"), Some(path), Some(method))
+            if [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .contains(&method) =>
+        {
+            Some((unescape(path), method.to_owned()))
+        }
+        _ => None,
+    }
 }
 
 /// Drops `minimum`/`maximum` of integer schemas that no `i64` can reach (OpenAI's spec bounds a
@@ -264,9 +347,35 @@ mod tests {
     }
 
     #[test]
+    fn an_operation_without_an_operations_shape_is_set_aside() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {}\n  /b:\n    get:\n      operationId: B\n    post:\n      responses: {}\n";
+        let spec = load("a.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(spec.api.paths.paths.contains_key("/a"));
+        let broken: Vec<(&str, &str, &str)> = spec
+            .broken_operations
+            .iter()
+            .map(|b| {
+                (
+                    b.method.as_str(),
+                    b.path.as_str(),
+                    b.problems[0].pointer.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(broken, [("get", "/b", "/paths/~1b/get")]);
+        assert_eq!(spec.broken_operations[0].operation_id, "B");
+        let b = spec.api.paths.paths["/b"].as_item().unwrap();
+        assert!(b.get.is_none() && b.post.is_some());
+    }
+
+    #[test]
     fn shape_errors_point_at_the_node() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n";
+        let spec = load("a.yaml", text).unwrap();
+        let problem = &spec.broken_operations[0].problems[0];
+        assert_eq!(problem.pointer, "/paths/~1a/get/responses", "{problem}");
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents: {schemas: {A: 5}}\n";
         let e = load("a.yaml", text).unwrap_err();
-        assert_eq!(e.0[0].pointer, "/paths/~1a/get/responses", "{e}");
+        assert_eq!(e.0[0].pointer, "/components/schemas/A", "{e}");
     }
 }
