@@ -126,14 +126,19 @@ pub fn build_model(
     config_file: &str,
 ) -> Result<model::Api, SpecErrors> {
     config.check(config_file)?;
-    let (config, left_out) = if config.operations.skip_unsupported {
-        leave_out_unsupported(spec, config, config_file)?
-    } else {
-        (config.clone(), Vec::new())
+    let whole =
+        check(spec, &config.operations, config_file).and_then(|()| lower_sorted(spec, config));
+    let mut api = match whole {
+        Ok(api) => api,
+        Err(problems) if !config.operations.skip_unsupported => return Err(problems),
+        Err(_) => {
+            let (reduced, left_out) = leave_out_unsupported(spec, config, config_file)?;
+            let mut api = check(spec, &reduced.operations, config_file)
+                .and_then(|()| lower_sorted(spec, &reduced))?;
+            api.left_out = left_out;
+            api
+        }
     };
-    let mut api =
-        check(spec, &config.operations, config_file).and_then(|()| lower_sorted(spec, &config))?;
-    api.left_out = left_out;
     dedupe::dedupe(&mut api);
     Ok(api)
 }
@@ -148,7 +153,7 @@ fn lower_sorted(spec: &LoadedSpec, config: &Config) -> Result<model::Api, SpecEr
 }
 
 /// The config without the selected operations that cannot be generated, and those operations
-/// with their problems. Each operation is checked and lowered alone, so a problem counts
+/// with their problems (asked once the whole selection has failed). Each operation is checked and lowered alone, so a problem counts
 /// against every operation that reaches it (a shared component included), and the rest are
 /// generated together as if only they had been selected. Problems of the document itself
 /// (a dangling `$ref`, a duplicate operationId), which are no one operation's, still refuse
@@ -158,11 +163,6 @@ fn leave_out_unsupported(
     config: &Config,
     config_file: &str,
 ) -> Result<(Config, Vec<model::LeftOut>), SpecErrors> {
-    let whole = check(spec, &config.operations, config_file)
-        .and_then(|()| lower::lower(spec, config).map(drop).map_err(SpecErrors));
-    if whole.is_ok() {
-        return Ok((config.clone(), Vec::new()));
-    }
     // With nothing selected, only the document's own problems are left.
     check(spec, &config::Selection::default(), config_file)?;
     let only = |id: &str| Config {
