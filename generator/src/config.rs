@@ -138,6 +138,26 @@ impl Selection {
 }
 
 impl Config {
+    /// Every operation of a spec into the crate `crate_name`, with no client headers, docs site
+    /// or webhooks: what tools and tests use when no config file is involved.
+    pub fn all_operations(crate_name: &str) -> Config {
+        Config {
+            spec: String::new(),
+            krate: CrateConfig {
+                name: crate_name.to_owned(),
+                version: "0.1.0".to_owned(),
+                description: None,
+            },
+            client: ClientConfig::default(),
+            docs: DocsConfig::default(),
+            webhooks: None,
+            operations: Selection {
+                all: true,
+                ..Selection::default()
+            },
+        }
+    }
+
     /// Parses `codegen.toml` text; `file` is only used in error messages.
     pub fn from_toml(file: &str, text: &str) -> Result<Config, SpecErrors> {
         let config: Config = toml::from_str(text).map_err(|e| {

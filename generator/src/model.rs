@@ -58,6 +58,33 @@ pub struct EventDef {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
 
+impl StructDef {
+    /// The `object` tag (and whether it is a `deleted_*` object) this struct can be told by: a
+    /// required `object` field whose type is a one-value enum. `enum_of` finds the enum a type
+    /// id stands for (through aliases, or in a lowering arena). Union decoders and the event's
+    /// object enum both dispatch by it.
+    pub fn object_tag<'a>(
+        &self,
+        enum_of: impl Fn(TypeId) -> Option<&'a EnumDef>,
+    ) -> Option<(String, bool)> {
+        let object = self
+            .fields
+            .iter()
+            .find(|f| f.name.api == "object" && f.required)?;
+        let TypeRef::Named(tag) = object.ty else {
+            return None;
+        };
+        let [only] = enum_of(tag)?.variants.as_slice() else {
+            return None;
+        };
+        let deleted = self
+            .fields
+            .iter()
+            .any(|f| f.name.api == "deleted" && f.required);
+        Some((only.api.clone(), deleted))
+    }
+}
+
 impl Api {
     /// The type an alias stands for (aliases never name aliases), or `id` itself.
     pub fn resolve(&self, id: TypeId) -> TypeId {

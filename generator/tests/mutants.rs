@@ -12,7 +12,6 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use openapi_gen::config::{CrateConfig, Selection};
 use openapi_gen::{Config, Provenance};
 use serde_json::Value;
 
@@ -163,21 +162,7 @@ fn mutate(spec: &mut Value, rng: &mut Rng) -> String {
 }
 
 fn config() -> Config {
-    Config {
-        spec: "mutant.json".to_owned(),
-        krate: CrateConfig {
-            name: "mutant".to_owned(),
-            version: "0.1.0".to_owned(),
-            description: None,
-        },
-        client: Default::default(),
-        docs: Default::default(),
-        webhooks: None,
-        operations: Selection {
-            all: true,
-            ..Selection::default()
-        },
-    }
+    Config::all_operations("mutant")
 }
 
 #[derive(Default)]

@@ -5,7 +5,6 @@
 use std::borrow::Borrow;
 use std::path::PathBuf;
 
-use openapi_gen::config::{CrateConfig, Selection};
 use openapi_gen::model::{Api, TypeDef, TypeId, TypeRef};
 use openapi_gen::Config;
 use openapiv3::{
@@ -22,21 +21,7 @@ fn stripe() -> (OpenAPI, Api) {
     });
     let spec =
         openapi_gen::load("../shared/stripe/spec3.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
-    let config = Config {
-        spec: "spec3.yaml".into(),
-        krate: CrateConfig {
-            name: "stripe-full".into(),
-            version: "0.0.0".into(),
-            description: None,
-        },
-        client: Default::default(),
-        docs: Default::default(),
-        webhooks: None,
-        operations: Selection {
-            all: true,
-            ..Default::default()
-        },
-    };
+    let config = Config::all_operations("stripe-full");
     let model = openapi_gen::build_model(&spec, &config, "test").unwrap_or_else(|e| panic!("{e}"));
     (spec.api, model)
 }

@@ -58,21 +58,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
                 "validate it (all $refs and path templates; the redact operation in depth)",
                 &check,
             );
-            let config = openapi_gen::Config {
-                spec: "spec3.yaml".into(),
-                krate: openapi_gen::config::CrateConfig {
-                    name: "stripe-full".into(),
-                    version: "0.0.0".into(),
-                    description: None,
-                },
-                client: Default::default(),
-                docs: Default::default(),
-                webhooks: None,
-                operations: Selection {
-                    all: true,
-                    ..Default::default()
-                },
-            };
+            let config = openapi_gen::Config::all_operations("stripe-full");
             let provenance = openapi_gen::Provenance {
                 spec_file: "spec3.yaml".into(),
                 command: "bench".into(),

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use openapi_gen::config::{CrateConfig, Selection};
 use openapi_gen::{Config, Provenance};
 
 use crate::codegen::{self, Mode};
@@ -201,22 +200,9 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 }
 
 fn config(name: &str) -> Config {
-    Config {
-        spec: "corpus".to_owned(),
-        krate: CrateConfig {
-            name: name.to_owned(),
-            version: "0.1.0".to_owned(),
-            description: None,
-        },
-        client: Default::default(),
-        docs: Default::default(),
-        webhooks: None,
-        operations: Selection {
-            all: true,
-            skip_unsupported: true,
-            ..Selection::default()
-        },
-    }
+    let mut config = Config::all_operations(name);
+    config.operations.skip_unsupported = true;
+    config
 }
 
 fn provenance(spec: &str, name: &str) -> Provenance {

@@ -547,24 +547,10 @@ fn tag_of(api: &Api, ty: &TypeRef) -> Option<(String, bool)> {
     let TypeDef::Struct(s) = &api.types[api.resolve(*id).0] else {
         return None;
     };
-    let object = s
-        .fields
-        .iter()
-        .find(|f| f.name.api == "object" && f.required)?;
-    let TypeRef::Named(tag) = &object.ty else {
-        return None;
-    };
-    let TypeDef::Enum(e) = &api.types[api.resolve(*tag).0] else {
-        return None;
-    };
-    let [only] = e.variants.as_slice() else {
-        return None;
-    };
-    let deleted = s
-        .fields
-        .iter()
-        .any(|f| f.name.api == "deleted" && f.required);
-    Some((only.api.clone(), deleted))
+    s.object_tag(|tag| match &api.types[api.resolve(tag).0] {
+        TypeDef::Enum(e) => Some(e),
+        _ => None,
+    })
 }
 
 /// The `object` tag (and `deleted` flag) of each member, when every member has one and no two

@@ -206,24 +206,10 @@ fn object_union(cx: &mut Lowerer<'_>, event_name: &str, at: &Pointer) -> TypeId 
 /// A struct's `object` tag and `deleted` flag: a required `object` member whose type is a
 /// one-value enum (the same rule the union decoder dispatches by).
 fn tag(cx: &Lowerer<'_>, s: &StructDef) -> Option<(String, bool)> {
-    let object = s
-        .fields
-        .iter()
-        .find(|f| f.name.api == "object" && f.required)?;
-    let TypeRef::Named(tag) = object.ty else {
-        return None;
-    };
-    let Some(TypeDef::Enum(e)) = &cx.types[tag.0] else {
-        return None;
-    };
-    let [only] = e.variants.as_slice() else {
-        return None;
-    };
-    let deleted = s
-        .fields
-        .iter()
-        .any(|f| f.name.api == "deleted" && f.required);
-    Some((only.api.clone(), deleted))
+    s.object_tag(|tag| match &cx.types[tag.0] {
+        Some(TypeDef::Enum(e)) => Some(e),
+        _ => None,
+    })
 }
 
 fn field(cx: &Lowerer<'_>, owner: TypeId, name: &str) -> Option<TypeRef> {
