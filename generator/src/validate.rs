@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{Operation, Parameter, PathItem, QueryStyle, ReferenceOr};
+use openapiv3::{Operation, Parameter, PathItem, ReferenceOr};
 use serde_json::Value;
 
 use crate::config::Selection;
@@ -185,7 +185,7 @@ fn check_path_template(
     }
 }
 
-/// Request bodies must be form-encoded and responses JSON: what the runtime can send and read.
+/// Responses must be what the runtime can read.
 fn check_media_types(
     op: &Operation,
     op_ptr: &Pointer,
@@ -193,23 +193,6 @@ fn check_media_types(
     errors: &mut Vec<SpecError>,
 ) {
     let file = resolver.file();
-    if let Some(body) = &op.request_body {
-        let ptr = op_ptr.push("requestBody");
-        if let Ok((body_ptr, body)) = resolver.request_body(body, &ptr) {
-            for media in body.content.keys() {
-                if media != FORM && media != MULTIPART {
-                    let m = format!(
-                        "request body media type `{media}` is not supported; use `{FORM}` or `{MULTIPART}`"
-                    );
-                    errors.push(SpecError::new(
-                        file,
-                        &body_ptr.push("content").push(media),
-                        m,
-                    ));
-                }
-            }
-        }
-    }
     let responses_ptr = op_ptr.push("responses");
     let mut has_success = false;
     let statuses = op
@@ -248,25 +231,5 @@ fn check_media_types(
             &responses_ptr,
             "the operation declares no 2xx response",
         ));
-    }
-    for (i, p) in op.parameters.iter().enumerate() {
-        let ptr = op_ptr.push("parameters").push(i);
-        if let Ok((_, param)) = resolver.parameter(p, &ptr) {
-            let name = &param.parameter_data_ref().name;
-            let problem = match param {
-                Parameter::Path { .. } => None,
-                Parameter::Query { style: QueryStyle::Form | QueryStyle::DeepObject, .. } => None,
-                Parameter::Query { .. } => Some("query parameters in `spaceDelimited` or `pipeDelimited` style are not supported"),
-                Parameter::Header { .. } => Some("header parameters are not supported yet"),
-                Parameter::Cookie { .. } => Some("cookie parameters are not supported"),
-            };
-            if let Some(problem) = problem {
-                errors.push(SpecError::new(
-                    file,
-                    &ptr,
-                    format!("parameter `{name}`: {problem}"),
-                ));
-            }
-        }
     }
 }

@@ -172,6 +172,7 @@ struct RuntimeMod<'a> {
     uses_form_body: bool,
     uses_query: bool,
     uses_path: bool,
+    uses_param_headers: bool,
 }
 
 #[derive(Template)]
@@ -179,6 +180,8 @@ struct RuntimeMod<'a> {
 struct RuntimeClient<'a> {
     header: &'a str,
     uses_multipart: bool,
+    uses_own_body: bool,
+    uses_json_body: bool,
     uses_bytes: bool,
     api_title: &'a str,
     api_version: &'a str,
@@ -197,6 +200,8 @@ struct RuntimeClient<'a> {
 struct RuntimeOptions<'a> {
     header: &'a str,
     uses_multipart: bool,
+    uses_header_params: bool,
+    uses_cookie_params: bool,
     idempotency_header: Option<&'a str>,
     account_header: Option<&'a str>,
     account_method: &'a str,
@@ -216,6 +221,8 @@ struct RuntimeForm<'a> {
     uses_multipart: bool,
     uses_form_body: bool,
     uses_query: bool,
+    uses_query_joined: bool,
+    uses_query_json: bool,
 }
 
 #[derive(Template)]
@@ -309,9 +316,8 @@ pub fn emit(
 
     // Helpers only go in when some operation needs them, so no binding has dead code.
     // Only operations' params structs have query fields.
-    let uses_query = api.types.iter().any(|t| {
-        matches!(t, crate::model::TypeDef::Struct(s) if s.fields.iter().any(|f| f.wire != crate::model::Wire::Body))
-    });
+    let wires = super::operations::RequestUses::of(api);
+    let uses_query = wires.query;
     let uses_form_body = api
         .operations
         .iter()
@@ -495,6 +501,7 @@ pub fn emit(
                 uses_form_body,
                 uses_query,
                 uses_path,
+                uses_param_headers: wires.header || wires.cookie,
             }
             .render(),
         )?,
@@ -508,6 +515,8 @@ pub fn emit(
                     uses_multipart,
                     uses_form_body,
                     uses_query,
+                    uses_query_joined: wires.query_joined,
+                    uses_query_json: wires.query_json,
                 }
                 .render(),
             )?,
@@ -546,6 +555,8 @@ pub fn emit(
             RuntimeClient {
                 header,
                 uses_multipart,
+                uses_own_body: wires.own_body,
+                uses_json_body: wires.json_body,
                 uses_bytes,
                 api_title: &api.title,
                 api_version: &api.version,
@@ -567,6 +578,8 @@ pub fn emit(
             RuntimeOptions {
                 header,
                 uses_multipart,
+                uses_header_params: wires.header,
+                uses_cookie_params: wires.cookie,
                 idempotency_header: config.client.idempotency_header.as_deref(),
                 account_header: config.client.account_header.as_deref(),
                 account_method: &account_method,
