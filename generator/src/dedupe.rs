@@ -173,6 +173,7 @@ mod tests {
             operations: Vec::new(),
             types,
             error_body: None,
+            warnings: Vec::new(),
             components: Default::default(),
             left_out: Vec::new(),
             event: None,

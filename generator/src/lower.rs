@@ -109,6 +109,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
     // Every reserved slot is filled by the end of lowering; an empty one would shift the ids
     // of the types after it, so it is a bug worth a message, not a silent skip.
     let by_component = std::mem::take(&mut cx.by_component);
+    let warnings = std::mem::take(&mut cx.warnings);
     let types = cx
         .types
         .into_iter()
@@ -135,6 +136,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         types,
         error_body,
         left_out: Vec::new(),
+        warnings,
     })
 }
 
@@ -300,6 +302,8 @@ struct Lowerer<'a> {
     component_names: BTreeMap<String, String>,
     scopes: BTreeMap<Home, Scope>,
     errors: Vec<SpecError>,
+    /// See [`Api::warnings`].
+    warnings: Vec<SpecError>,
     /// Header parameters left out because the client sends them (see [`managed_headers`]).
     managed_headers: Vec<String>,
 }
@@ -343,6 +347,7 @@ impl<'a> Lowerer<'a> {
             component_names,
             scopes,
             errors: Vec::new(),
+            warnings: Vec::new(),
             managed_headers: Vec::new(),
         }
     }
@@ -443,6 +448,16 @@ impl<'a> Lowerer<'a> {
         let mut query: Vec<QueryParam<'a>> = Vec::new();
         for (param, at) in declared_params {
             if let Parameter::Path { parameter_data, .. } = param {
+                // Real specs have these (OpenAI's `cert_id` beside `{certificate_id}`): the
+                // template is what is sent, so a parameter outside it has nowhere to go.
+                if !template.params().any(|p| p == parameter_data.name) {
+                    let m = format!(
+                        "path parameter `{}` is not in the path template `{path}`; it is ignored",
+                        parameter_data.name
+                    );
+                    self.warnings.push(SpecError::new(self.file, &at, m));
+                    continue;
+                }
                 let max_length = match &parameter_data.format {
                     ParameterSchemaOrContent::Schema(s) => self
                         .resolver
@@ -468,6 +483,12 @@ impl<'a> Lowerer<'a> {
             match part {
                 Part::Literal(text) => segments.push(PathSegment::Literal(text.clone())),
                 Part::Param(api) => {
+                    if !declared.contains_key(api.as_str()) {
+                        let m = format!(
+                            "the path template names `{{{api}}}` but the operation declares no path parameter `{api}`; it is taken as a required string argument"
+                        );
+                        self.warnings.push(SpecError::new(self.file, ptr, m));
+                    }
                     let (docs, max_length) =
                         declared.get(api.as_str()).cloned().unwrap_or_default();
                     let rust = arg_scope.claim(&naming::field_name(api));

@@ -27,6 +27,9 @@ pub struct Api {
     /// Selected operations left out because the generator cannot map them (only with
     /// `skip_unsupported`), in document order.
     pub left_out: Vec<LeftOut>,
+    /// What the generator worked around rather than refused (a path template variable no
+    /// parameter declares, say), located; shown by `cargo xtask codegen` and in the README.
+    pub warnings: Vec<crate::error::SpecError>,
     /// What a webhook request carries, when the config asks for webhooks.
     pub event: Option<EventDef>,
 }

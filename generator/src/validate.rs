@@ -164,18 +164,10 @@ fn check_path_template(
             }
         }
     }
-    for name in template.params() {
-        if !declared.contains_key(name) {
-            let m = format!("the path template names `{{{name}}}` but the operation declares no path parameter `{name}`");
-            errors.push(SpecError::new(file, op_ptr, m));
-        }
-    }
+    // A template variable nobody declares, or a declared parameter outside the template, is
+    // worked around by `lower` and reported there as a warning.
     for (name, (ptr, required)) in &declared {
-        if !template.params().any(|p| p == name) {
-            let m =
-                format!("path parameter `{name}` does not appear in the path template `{path}`");
-            errors.push(SpecError::new(file, ptr, m));
-        } else if !required {
+        if template.params().any(|p| p == name) && !required {
             errors.push(SpecError::new(
                 file,
                 &ptr.push("required"),

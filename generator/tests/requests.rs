@@ -271,3 +271,14 @@ async fn colliding_names_each_go_where_they_belong() {
     assert_eq!(reqs[1].target, "/things/p/b?params=x");
     assert_eq!(reqs[1].body_str(), "7");
 }
+
+#[tokio::test]
+async fn an_undeclared_template_variable_is_a_required_argument() {
+    let server = one(PET).await;
+    assert_rex(
+        snapshot_requests::owners::pets::list(&client(&server), "o/1")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(only(&server).target, "/owners/o%2F1/pets");
+}

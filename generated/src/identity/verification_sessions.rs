@@ -18,9 +18,13 @@ pub fn redact<'a>(
     client: &'a crate::Client,
     session: &str,
     params: &RedactParams,
-) -> impl std::future::Future<Output = crate::Result<crate::types::VerificationSession>> + Send + 'a
-{
-    fn __request(session: &str, params: &RedactParams) -> crate::Result<crate::runtime::Request> {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::VerificationSession>,
+> + Send + 'a {
+    fn __request(
+        session: &str,
+        params: &RedactParams,
+    ) -> crate::Result<crate::runtime::Request> {
         let session = crate::runtime::path_segment("session", session, Some(5000))?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -29,9 +33,7 @@ pub fn redact<'a>(
             path: format!("/v1/identity/verification_sessions/{session}/redact"),
             query: None,
             headers: Vec::new(),
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
     client.execute(__request(session, params))

@@ -119,6 +119,8 @@ struct Readme<'a> {
     example: &'a str,
     operations: Vec<ReadmeOperation>,
     left_out: Vec<ReadmeLeftOut>,
+    /// `(where, problem)` of each warning.
+    warnings: Vec<(String, String)>,
 }
 
 /// One problem of an operation left out, as a README row.
@@ -458,6 +460,11 @@ pub fn emit(
                             problem: p.message.clone(),
                         })
                     })
+                    .collect(),
+                warnings: api
+                    .warnings
+                    .iter()
+                    .map(|w| (format!("{}#{}", w.file, w.pointer), w.message.clone()))
                     .collect(),
             }
             .render(),

@@ -15,10 +15,11 @@ pub fn create<'a>(
             path: "/blobs".to_owned(),
             query: None,
             headers: Vec::new(),
-            body: body.map(|body| crate::runtime::Body::Raw {
-                content_type: "application/octet-stream",
-                bytes: body.to_vec(),
-            }),
+            body: body
+                .map(|body| crate::runtime::Body::Raw {
+                    content_type: "application/octet-stream",
+                    bytes: body.to_vec(),
+                }),
         })
     }
     client.execute(__request(body))

@@ -17,10 +17,7 @@ pub fn create<'a>(
             path: "/labels".to_owned(),
             query: None,
             headers: Vec::new(),
-            body: Some(crate::runtime::Body::json(
-                "application/vnd.api+json",
-                body,
-            )?),
+            body: Some(crate::runtime::Body::json("application/vnd.api+json", body)?),
         })
     }
     client.execute(__request(body))

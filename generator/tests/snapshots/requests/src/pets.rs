@@ -118,7 +118,9 @@ impl serde::Serialize for ToyKind {
     }
 }
 impl<'de> serde::Deserialize<'de> for ToyKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -174,7 +176,9 @@ impl serde::Serialize for UpdatePetParamsXRegion {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePetParamsXRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -187,7 +191,10 @@ pub fn create<'a>(
     body: &NewPet,
     params: &CreateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn __request(body: &NewPet, params: &CreateParams) -> crate::Result<crate::runtime::Request> {
+    fn __request(
+        body: &NewPet,
+        params: &CreateParams,
+    ) -> crate::Result<crate::runtime::Request> {
         let mut __headers = crate::runtime::ParamHeaders::new();
         __headers.header("Trace-Context", params.trace_context.as_ref())?;
         __headers.cookie("session", params.session.as_ref())?;
@@ -209,7 +216,9 @@ pub fn create<'a>(
 pub fn list<'a>(
     client: &'a crate::Client,
     params: &ListParams,
-) -> impl std::future::Future<Output = crate::Result<Vec<crate::types::Pet>>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<Vec<crate::types::Pet>>,
+> + Send + 'a {
     fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
         if params.x_page_size.is_none() {
             return Err(crate::InvalidArgument::new("X-Page-Size", "is required").into());
@@ -315,10 +324,7 @@ pub fn update_pet<'a>(
             path: format!("/pets/{id}"),
             query: __query.finish(),
             headers: __headers.finish()?,
-            body: Some(crate::runtime::Body::json(
-                "application/merge-patch+json",
-                body,
-            )?),
+            body: Some(crate::runtime::Body::json("application/merge-patch+json", body)?),
         })
     }
     client.execute(__request(id, body, params))

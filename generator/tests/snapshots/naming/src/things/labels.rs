@@ -13,6 +13,7 @@ pub fn list<'a>(
             template: "/v1/things/{id}/labels",
             path: format!("/v1/things/{id}/labels"),
             query: None,
+            headers: Vec::new(),
             body: None,
         })
     }
@@ -21,8 +22,9 @@ pub fn list<'a>(
 /// `GET /v1/things/labels` (operationId `ListAllLabels`)
 pub fn retrieve<'a>(
     client: &'a crate::Client,
-) -> impl std::future::Future<Output = crate::Result<std::collections::BTreeMap<String, i64>>> + Send + 'a
-{
+) -> impl std::future::Future<
+    Output = crate::Result<std::collections::BTreeMap<String, i64>>,
+> + Send + 'a {
     fn __request() -> crate::Result<crate::runtime::Request> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -30,6 +32,7 @@ pub fn retrieve<'a>(
             template: "/v1/things/labels",
             path: "/v1/things/labels".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
         })
     }

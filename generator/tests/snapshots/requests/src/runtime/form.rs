@@ -102,9 +102,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         // Written as JSON writes numbers (`1.0`, `0.25`); NaN and infinities have no form.
         match serde_json::Number::from_f64(v) {
             Some(n) => self.leaf(n.to_string()),
-            None => Err(serde_json::Error::custom(format!(
-                "{v} is not a number the API accepts"
-            ))),
+            None => Err(serde_json::Error::custom(format!("{v} is not a number the API accepts"))),
         }
     }
     fn serialize_char(self, v: char) -> Done {
@@ -137,36 +135,17 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Done {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Done {
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> Done {
         self.nested(variant, value, false)
     }
     fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+        Ok(Items { writer: self, index: 0 })
     }
     fn serialize_tuple(self, _: usize) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+        Ok(Items { writer: self, index: 0 })
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> std::result::Result<Items<'a>, serde_json::Error> {
+        Ok(Items { writer: self, index: 0 })
     }
     fn serialize_tuple_variant(
         self,
@@ -175,24 +154,12 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         _: &'static str,
         _: usize,
     ) -> std::result::Result<Self::SerializeTupleVariant, serde_json::Error> {
-        Err(serde_json::Error::custom(format!(
-            "{name}: tuple variants have no form encoding"
-        )))
+        Err(serde_json::Error::custom(format!("{name}: tuple variants have no form encoding")))
     }
-    fn serialize_map(
-        self,
-        _: Option<usize>,
-    ) -> std::result::Result<Entries<'a>, serde_json::Error> {
-        Ok(Entries {
-            writer: self,
-            key: String::new(),
-        })
+    fn serialize_map(self, _: Option<usize>) -> std::result::Result<Entries<'a>, serde_json::Error> {
+        Ok(Entries { writer: self, key: String::new() })
     }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<Self, serde_json::Error> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> std::result::Result<Self, serde_json::Error> {
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -202,9 +169,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         _: &'static str,
         _: usize,
     ) -> std::result::Result<Self::SerializeStructVariant, serde_json::Error> {
-        Err(serde_json::Error::custom(format!(
-            "{name}: struct variants have no form encoding"
-        )))
+        Err(serde_json::Error::custom(format!("{name}: struct variants have no form encoding")))
     }
 }
 
@@ -299,38 +264,24 @@ pub(crate) struct Query {
 
 impl Query {
     pub(crate) fn new() -> Self {
-        Query {
-            encoded: String::new(),
-        }
+        Query { encoded: String::new() }
     }
 
     /// Adds a parameter: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`, as the
     /// API reads nested values); otherwise `form` style with `explode` (`a=v`, arrays as
     /// `a=v1&a=v2`, objects as their members).
-    pub(crate) fn push<T: Serialize>(
-        &mut self,
-        name: &str,
-        value: Option<&T>,
-        deep: bool,
-    ) -> Result<()> {
+    pub(crate) fn push<T: Serialize>(&mut self, name: &str, value: Option<&T>, deep: bool) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
         let pairs = exploded(name, value, !deep)?;
         let encoded = std::mem::take(&mut self.encoded);
-        self.encoded = form_urlencoded::Serializer::new(encoded)
-            .extend_pairs(&pairs)
-            .finish();
+        self.encoded = form_urlencoded::Serializer::new(encoded).extend_pairs(&pairs).finish();
         Ok(())
     }
 
     /// Adds a parameter as one value whose items are joined by `delimiter`, already encoded
     /// (`,` for `form` without `explode`, `%20` for `spaceDelimited`, `%7C` for
     /// `pipeDelimited`); an object's members go as `key,value,…`.
-    pub(crate) fn push_joined<T: Serialize>(
-        &mut self,
-        name: &str,
-        value: Option<&T>,
-        delimiter: &str,
-    ) -> Result<()> {
+    pub(crate) fn push_joined<T: Serialize>(&mut self, name: &str, value: Option<&T>, delimiter: &str) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
         let pairs = exploded(name, value, true)?;
         if pairs.is_empty() {
@@ -339,15 +290,9 @@ impl Query {
         let items: Vec<&str> = if pairs.iter().all(|(key, _)| key == name) {
             pairs.iter().map(|(_, v)| v.as_str()).collect()
         } else {
-            pairs
-                .iter()
-                .flat_map(|(k, v)| [k.as_str(), v.as_str()])
-                .collect()
+            pairs.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]).collect()
         };
-        let items: Vec<String> = items
-            .into_iter()
-            .map(|i| form_urlencoded::byte_serialize(i.as_bytes()).collect())
-            .collect();
+        let items: Vec<String> = items.into_iter().map(|i| form_urlencoded::byte_serialize(i.as_bytes()).collect()).collect();
         self.raw(name, &items.join(delimiter));
         Ok(())
     }
@@ -355,12 +300,9 @@ impl Query {
     /// Adds a parameter as JSON text (a parameter described by `content: application/json`).
     pub(crate) fn push_json<T: Serialize>(&mut self, name: &str, value: Option<&T>) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
-        let text =
-            serde_json::to_string(value).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
+        let text = serde_json::to_string(value).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
         let encoded = std::mem::take(&mut self.encoded);
-        self.encoded = form_urlencoded::Serializer::new(encoded)
-            .append_pair(name, &text)
-            .finish();
+        self.encoded = form_urlencoded::Serializer::new(encoded).append_pair(name, &text).finish();
         Ok(())
     }
 
@@ -369,8 +311,7 @@ impl Query {
         if !self.encoded.is_empty() {
             self.encoded.push('&');
         }
-        self.encoded
-            .extend(form_urlencoded::byte_serialize(name.as_bytes()));
+        self.encoded.extend(form_urlencoded::byte_serialize(name.as_bytes()));
         self.encoded.push('=');
         self.encoded.push_str(value);
     }
@@ -383,17 +324,12 @@ impl Query {
 
 /// A parameter's value as form pairs under `name`, exploded or nested.
 fn exploded<T: Serialize>(name: &str, value: &T, explode: bool) -> Result<Vec<(String, String)>> {
-    let mut writer = FormWriter {
-        pairs: Vec::new(),
-        key: name.to_owned(),
-        explode,
-        depth: 0,
-    };
-    value
-        .serialize(&mut writer)
-        .map_err(|e| InvalidArgument::new(name, e.to_string()))?;
+    let mut writer = FormWriter { pairs: Vec::new(), key: name.to_owned(), explode, depth: 0 };
+    value.serialize(&mut writer).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
     Ok(writer.pairs)
 }
+
+
 
 #[cfg(test)]
 mod tests {
@@ -405,13 +341,9 @@ mod tests {
         q.push("limit", Some(&3), false).unwrap();
         q.push("ids", Some(&["a", "b"]), false).unwrap();
         q.push("expand", Some(&["x"]), true).unwrap();
-        q.push("created", Some(&serde_json::json!({"gte": 1})), true)
-            .unwrap();
+        q.push("created", Some(&serde_json::json!({"gte": 1})), true).unwrap();
         q.push("absent", None::<&String>, false).unwrap();
-        assert_eq!(
-            q.finish().unwrap(),
-            "limit=3&ids=a&ids=b&expand%5B0%5D=x&created%5Bgte%5D=1"
-        );
+        assert_eq!(q.finish().unwrap(), "limit=3&ids=a&ids=b&expand%5B0%5D=x&created%5Bgte%5D=1");
         assert_eq!(Query::new().finish(), None);
     }
 
@@ -419,10 +351,8 @@ mod tests {
     fn joined_query_parameters_are_one_value() {
         let mut q = Query::new();
         q.push_joined("ids", Some(&["a b", "c,d"]), ",").unwrap();
-        q.push_joined("pos", Some(&serde_json::json!({"x": 1, "y": 2})), "%7C")
-            .unwrap();
-        q.push_joined("none", Some(&Vec::<String>::new()), ",")
-            .unwrap();
+        q.push_joined("pos", Some(&serde_json::json!({"x": 1, "y": 2})), "%7C").unwrap();
+        q.push_joined("none", Some(&Vec::<String>::new()), ",").unwrap();
         assert_eq!(q.finish().unwrap(), "ids=a+b,c%2Cd&pos=x%7C1%7Cy%7C2");
     }
 }
