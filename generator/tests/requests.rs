@@ -276,7 +276,7 @@ async fn colliding_names_each_go_where_they_belong() {
 async fn an_undeclared_template_variable_is_a_required_argument() {
     let server = one(PET).await;
     assert_rex(
-        snapshot_requests::owners::pets::list(&client(&server), "o/1")
+        snapshot_requests::owners::pets::retrieve(&client(&server), "o/1")
             .await
             .unwrap(),
     );
