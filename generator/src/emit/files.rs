@@ -704,12 +704,27 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
     let function = ident(&op.name.rust);
     let args = op.path_params.iter().map(|p| format!("{}_123", p.name.api));
     let params = op.params.map(|_| quote!(&params));
+    // A body of its own: the simplest value of its type, else a placeholder to fill in.
+    let body = match &op.body {
+        Some(BodyEncoding::Own(own)) if !own.required => Some(quote!(None,)),
+        Some(BodyEncoding::Own(own)) => Some(match &own.kind {
+            crate::model::OwnBodyKind::Text | crate::model::OwnBodyKind::Json(TypeRef::String) => {
+                quote!("…",)
+            }
+            crate::model::OwnBodyKind::Bytes
+            | crate::model::OwnBodyKind::Json(TypeRef::Array(_)) => {
+                quote!(&[],)
+            }
+            crate::model::OwnBodyKind::Json(_) => quote!(&todo!("the request body"),),
+        }),
+        _ => None,
+    };
     let params_let = op.params.map(|_| quote!(let params = Default::default();));
     let call = quote! {
         fn example() {
             use #krate::#(#parent::)*#(#module)*;
             #params_let
-            let answer = #(#last_ident)*::#function(&client, #(#args,)* #params).await?;
+            let answer = #(#last_ident)*::#function(&client, #(#args,)* #body #params).await?;
             println!("{answer:?}");
         }
     };
