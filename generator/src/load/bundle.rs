@@ -24,6 +24,9 @@ use crate::error::{Pointer, SpecError};
 /// named the entry), or says why it cannot.
 pub type Reader<'a> = dyn FnMut(&str) -> Result<String, String> + 'a;
 
+/// Turns a file's text into its tree; problems located in that file.
+pub type Parser = dyn Fn(&str, &str) -> Result<Value, Vec<SpecError>>;
+
 /// Which region of a bundled document came from which file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceMap {
@@ -136,7 +139,7 @@ pub fn bundle(
     entry: &str,
     entry_doc: Value,
     read: &mut Reader<'_>,
-    parse: &dyn Fn(&str, &str) -> Result<Value, Vec<SpecError>>,
+    parse: &Parser,
 ) -> Result<Bundled, Vec<SpecError>> {
     let mut b = Bundler {
         entry: entry.to_owned(),
@@ -208,7 +211,7 @@ pub fn bundle(
 struct Bundler<'r, 'a> {
     entry: String,
     read: &'r mut Reader<'a>,
-    parse: &'r dyn Fn(&str, &str) -> Result<Value, Vec<SpecError>>,
+    parse: &'r Parser,
     /// Each file read, parsed, or why it could not be (reported where it is referred to).
     docs: BTreeMap<String, Result<Value, Option<String>>>,
     files: Vec<String>,
