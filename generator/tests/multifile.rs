@@ -223,6 +223,20 @@ fn schemas_referring_to_each_other_across_files_are_fine() {
 }
 
 #[test]
+fn a_schema_file_with_its_own_defs() {
+    let entry = entry_with_path("paths/a.yaml");
+    let p = problems(&[
+        ("api/openapi.yaml", &entry),
+        ("api/paths/a.yaml", PATH_ITEM),
+        (
+            "api/schemas/a.yaml",
+            "A:\n  properties: {m: {$ref: '#/$defs/Money'}}\n$defs:\n  Money: {type: integer}\n",
+        ),
+    ]);
+    assert!(p.is_empty(), "{p:#?}");
+}
+
+#[test]
 fn load_with_one_text_says_to_use_load_files() {
     let e = openapi_gen::load("api/openapi.yaml", &entry_with_path("paths/a.yaml")).unwrap_err();
     assert!(e.0[0].message.contains("load_files"), "{e}");

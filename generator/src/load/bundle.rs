@@ -68,6 +68,12 @@ impl SourceMap {
         e
     }
 
+    /// Records that the bundled region at `bundled` came from `file` at `pointer`.
+    pub fn add(&mut self, bundled: &str, file: &str, pointer: &str) {
+        self.regions
+            .push((bundled.to_owned(), file.to_owned(), pointer.to_owned()));
+    }
+
     pub fn locate_all(&self, problems: Vec<SpecError>) -> Vec<SpecError> {
         problems.into_iter().map(|p| self.locate(p)).collect()
     }

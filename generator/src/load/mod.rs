@@ -7,10 +7,13 @@ use serde_json::Value;
 use crate::error::{Pointer, SpecError, SpecErrors};
 
 mod bundle;
+mod defs;
 mod v31;
+mod webhooks;
 mod yaml;
 
 pub use bundle::{Reader, SourceMap};
+pub use webhooks::WebhookPayload;
 
 /// A parsed spec: its display name, the raw tree, and the typed document.
 #[derive(Debug)]
@@ -28,6 +31,8 @@ pub struct LoadedSpec {
     pub files: Vec<String>,
     /// Where each part of `raw` came from, for specs over several files.
     pub sources: SourceMap,
+    /// The payload schemas of the document's webhooks (OpenAPI 3.1), generated as types.
+    pub webhook_payloads: Vec<WebhookPayload>,
 }
 
 /// An operation `load` set aside, and why.
@@ -84,9 +89,11 @@ pub fn load_files(entry: &str, read: &mut Reader<'_>) -> Result<LoadedSpec, Spec
     }
     is_31(entry, &raw)?;
     let bundled = bundle::bundle(entry, raw, read, &parse).map_err(SpecErrors)?;
-    let sources = bundled.sources;
-    let mut spec =
-        from_tree(entry, bundled.doc).map_err(|e| SpecErrors(sources.locate_all(e.0)))?;
+    let mut sources = bundled.sources;
+    let mut spec = match from_tree(entry, bundled.doc, &mut sources) {
+        Ok(spec) => spec,
+        Err(e) => return Err(SpecErrors(sources.locate_all(e.0))),
+    };
     for broken in &mut spec.broken_operations {
         broken.problems = sources.locate_all(std::mem::take(&mut broken.problems));
     }
@@ -147,14 +154,20 @@ fn is_31(file: &str, raw: &Value) -> Result<bool, SpecErrors> {
 }
 
 /// The bundled document, checked and read into the typed `openapiv3` form.
-fn from_tree(file: &str, mut raw: Value) -> Result<LoadedSpec, SpecErrors> {
+fn from_tree(
+    file: &str,
+    mut raw: Value,
+    sources: &mut SourceMap,
+) -> Result<LoadedSpec, SpecErrors> {
     // 3.1 is brought to the 3.0 shape here, once; the rest reads one kind of document.
     if is_31(file, &raw)? {
+        defs::hoist(file, &mut raw, sources);
         let problems = v31::normalize(file, &mut raw);
         if !problems.is_empty() {
             return Err(SpecErrors(problems));
         }
     }
+    let webhook_payloads = webhooks::payloads(file, &mut raw, sources);
 
     let (api, broken_operations) = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(api) => (api, Vec::new()),
@@ -222,6 +235,7 @@ fn from_tree(file: &str, mut raw: Value) -> Result<LoadedSpec, SpecErrors> {
         broken_operations,
         files: vec![file.to_owned()],
         sources: SourceMap::single(file),
+        webhook_payloads,
     })
 }
 

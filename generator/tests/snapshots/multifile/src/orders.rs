@@ -31,9 +31,7 @@ pub fn create<'a>(
             template: "/v1/orders",
             path: "/v1/orders".to_owned(),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
     client.execute(__request(params))
@@ -44,7 +42,9 @@ pub fn create<'a>(
 pub fn list<'a>(
     client: &'a crate::Client,
     params: &ListParams,
-) -> impl std::future::Future<Output = crate::Result<crate::types::OrderList>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::OrderList>,
+> + Send + 'a {
     fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
         let mut __query = crate::runtime::Query::new();
         __query.push("limit", params.limit.as_ref(), false)?;

@@ -12,14 +12,18 @@ pub struct Customer {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Customer {
     const NAME: &'static str = "Customer";
     const FIELDS: &'static [&'static str] = &["id", "name", "referred_by"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut referred_by = None;
@@ -71,14 +75,18 @@ pub struct Line {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Line {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Line {
     const NAME: &'static str = "Line";
     const FIELDS: &'static [&'static str] = &["order", "product", "quantity", "status"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut order = None;
         let mut product = None;
         let mut quantity = None;
@@ -110,10 +118,8 @@ impl serde::Serialize for Line {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 2
-            + usize::from(self.order.is_some())
-            + usize::from(self.status.is_some())
-            + extra.clone().count();
+        let len = 2 + usize::from(self.order.is_some())
+            + usize::from(self.status.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.order {
             map.serialize_entry("order", value)?;
@@ -141,14 +147,24 @@ pub struct Order {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Order {
     const NAME: &'static str = "Order";
-    const FIELDS: &'static [&'static str] = &["customer", "id", "lines", "object", "status"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    const FIELDS: &'static [&'static str] = &[
+        "customer",
+        "id",
+        "lines",
+        "object",
+        "status",
+    ];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut customer = None;
         let mut id = None;
         let mut lines = None;
@@ -206,14 +222,18 @@ pub struct OrderList {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for OrderList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for OrderList {
     const NAME: &'static str = "OrderList";
     const FIELDS: &'static [&'static str] = &["data", "object"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut data = None;
         let mut object = None;
         let mut __extra = serde_json::Map::new();
@@ -285,7 +305,9 @@ impl serde::Serialize for OrderListObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderListObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -326,7 +348,9 @@ impl serde::Serialize for OrderObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -376,7 +400,9 @@ impl serde::Serialize for Status {
     }
 }
 impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -425,7 +451,9 @@ impl serde::Serialize for Status2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for Status2 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
