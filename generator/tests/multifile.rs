@@ -266,3 +266,29 @@ async fn the_bundled_binding_decodes_objects_from_every_file() {
     assert_eq!(customer.referred_by.unwrap().name, "Bo");
     assert_eq!(got.lines[0].status, Some(Status::InOven));
 }
+
+#[test]
+fn references_that_multiply_are_refused_not_followed_forever() {
+    // Each level refers to the next twice: 2^40 copies if nothing stopped it.
+    let mut files: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("api/r/{i}.yaml"),
+                format!(
+                    "a: {{$ref: '{n}.yaml'}}\nb: {{$ref: '{n}.yaml'}}\n",
+                    n = i + 1
+                ),
+            )
+        })
+        .collect();
+    files.push(("api/r/40.yaml".into(), "description: leaf\n".into()));
+    let entry =
+        format!("{HEAD}paths: {{}}\ncomponents:\n  responses:\n    R: {{$ref: 'r/0.yaml'}}\n");
+    files.push(("api/openapi.yaml".into(), entry));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let e = only(&borrowed);
+    assert!(e.message.contains("copied in place"), "{e}");
+}

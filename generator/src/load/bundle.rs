@@ -159,6 +159,7 @@ pub fn bundle(
         new_schemas: Vec::new(),
         regions: Vec::new(),
         inlining: Vec::new(),
+        copies: 0,
         problems: Vec::new(),
     };
     let mut doc = entry_doc;
@@ -214,6 +215,9 @@ pub fn bundle(
     })
 }
 
+/// Copies in place (path items, parameters, responses from other files) allowed in one spec.
+const MAX_COPIES: usize = 100_000;
+
 struct Bundler<'r, 'a> {
     entry: String,
     read: &'r mut Reader<'a>,
@@ -230,6 +234,9 @@ struct Bundler<'r, 'a> {
     regions: Vec<(String, String, String)>,
     /// The references being copied in place, to refuse a cycle of them.
     inlining: Vec<(String, String)>,
+    /// How many references were copied in place: references that each copy others twice
+    /// would otherwise grow the document exponentially.
+    copies: usize,
     problems: Vec<SpecError>,
 }
 
@@ -356,6 +363,16 @@ impl Bundler<'_, '_> {
                 "`$ref: {reference}` leads back to itself through other references; only schemas may refer to themselves"
             );
             self.problem(file, &here, m);
+            return;
+        }
+        self.copies += 1;
+        if self.copies > MAX_COPIES {
+            if self.copies == MAX_COPIES + 1 {
+                let m = format!(
+                    "`$ref: {reference}`: more than {MAX_COPIES} references to other files copied in place; references that each copy several others grow without bound"
+                );
+                self.problem(file, &here, m);
+            }
             return;
         }
         self.inlining.push(key);
