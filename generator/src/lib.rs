@@ -1,7 +1,7 @@
 //! An OpenAPI 3.0 and 3.1 → Rust binding generator.
 //!
-//! The pipeline, one module per stage: [`mod@load`] (YAML/JSON, 3.0 or 3.1 → the 3.0
-//! `openapiv3` document) → `validate` (every problem at once, with JSON pointers) → `lower`
+//! The pipeline, one module per stage: [`mod@load`] (YAML/JSON, 3.0 or 3.1, one file or many →
+//! the 3.0 `openapiv3` document) → `validate` (every problem at once, with JSON pointers) → `lower`
 //! (spec → the plain-data [`model`]) → `emit` (model → files: `quote!` + `prettyplease` for
 //! Rust items, askama for fixed text). Names come from [`naming`], rustdoc from [`docs`]; every
 //! string that reaches a generated file is escaped for where it lands by `escape`. Nothing here

@@ -186,24 +186,22 @@ pub fn bundle(
         return Err(b.problems);
     }
     if !b.new_schemas.is_empty() {
-        let Some(root) = doc.as_object_mut() else {
-            return Err(Vec::new());
-        };
-        let components = root
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !components.is_object() {
-            *components = Value::Object(Map::new());
-        }
-        let schemas = components.as_object_mut().into_iter().next().map(|c| {
-            c.entry("schemas")
+        let schemas = doc.as_object_mut().and_then(|root| {
+            root.entry("components")
                 .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .and_then(|c| {
+                    c.entry("schemas")
+                        .or_insert_with(|| Value::Object(Map::new()))
+                        .as_object_mut()
+                })
         });
-        if let Some(Value::Object(schemas)) = schemas {
-            for (name, schema) in std::mem::take(&mut b.new_schemas) {
-                schemas.insert(name, schema);
-            }
-        }
+        let Some(schemas) = schemas else {
+            let at = Pointer::root().push("components").push("schemas");
+            let m = "must be a mapping: the schemas of other files are placed here";
+            return Err(vec![SpecError::new(entry, &at, m)]);
+        };
+        schemas.extend(std::mem::take(&mut b.new_schemas));
     }
     Ok(Bundled {
         doc,

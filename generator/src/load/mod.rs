@@ -1,5 +1,7 @@
-//! Stage 1: text (YAML or JSON) → the raw JSON tree and the typed `openapiv3` document.
-//! The raw tree is kept so validation can check every `$ref` and point at any node.
+//! Stage 1: text (YAML or JSON, in one file or many) → the raw JSON tree and the typed
+//! `openapiv3` document. The raw tree is kept so validation can check every `$ref` and point at
+//! any node; the files a spec was split over are bundled into it first (`bundle.rs`), and the
+//! source map kept with it names the real file of every problem.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
