@@ -236,17 +236,21 @@ fn spec_text(spec: &Path) -> String {
     if !spec.is_dir() {
         return std::fs::read_to_string(spec).unwrap();
     }
-    let entry = ["openapi.yaml", "openapi/openapi.yaml"]
-        .iter()
-        .map(|e| spec.join(e))
-        .find(|e| e.is_file())
-        .unwrap_or_else(|| panic!("{}: no openapi.yaml", spec.display()));
+    let entry = entry_of(spec).unwrap_or_else(|| panic!("{}: no openapi.yaml", spec.display()));
     let name = entry.to_string_lossy().into_owned();
     let bundled = openapi_gen::load_files(&name, &mut |file: &str| {
         std::fs::read_to_string(file).map_err(|e| e.to_string())
     })
     .unwrap_or_else(|e| panic!("{e}"));
     serde_json::to_string(&bundled.raw).unwrap()
+}
+
+/// The entry file of a folder that holds a spec (not, say, `licenses/`).
+fn entry_of(folder: &Path) -> Option<PathBuf> {
+    ["openapi.yaml", "openapi/openapi.yaml"]
+        .iter()
+        .map(|e| folder.join(e))
+        .find(|e| e.is_file())
 }
 
 fn settings() -> (usize, u64) {
@@ -301,7 +305,7 @@ fn mutants_of_the_corpus_give_a_binding_or_located_problems_and_samples_compile(
         })
         .map(|e| e.unwrap().path())
         .filter(|p| {
-            p.is_dir()
+            entry_of(p).is_some()
                 || matches!(
                     p.extension().and_then(|e| e.to_str()),
                     Some("yaml" | "json")
