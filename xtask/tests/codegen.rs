@@ -105,7 +105,10 @@ fn a_broken_spec_writes_nothing() {
             "$ref: '#/components/schemas/address'",
             "$ref: '#/components/schemas/adress'",
         )
-        .replace("in: path\n          required: true", "in: path\n          required: false");
+        .replace(
+            "in: path\n          required: true",
+            "in: path\n          required: false",
+        );
     assert_ne!(broken, text);
     fs::write(&spec, broken).unwrap();
 
