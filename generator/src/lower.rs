@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, Parameter, ParameterData, ParameterSchemaOrContent,
+    AdditionalProperties, IntegerFormat, NumberFormat, Parameter, ParameterData, ParameterSchemaOrContent,
     QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
@@ -528,7 +528,9 @@ impl<'a> Lowerer<'a> {
                 wire: Wire::Query { deep: q.deep },
             });
         }
+        let mut additional = None;
         if let Some((_, Some((pointer, schema)))) = body_schema {
+            additional = self.additional_of(schema, &pointer, &ctx);
             let wire = if sends_body {
                 Wire::Body
             } else {
@@ -563,6 +565,7 @@ impl<'a> Lowerer<'a> {
             docs,
             has_id: false,
             fields,
+            additional,
         }));
         (Some(id), encoding)
     }
@@ -680,29 +683,19 @@ impl<'a> Lowerer<'a> {
         ctx: &Ctx,
         component: Option<&str>,
     ) -> TypeRef {
-        let docs = self.docs(s.schema_data.description.as_ref());
-        match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
-                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-                let (name, id) = self.new_type(ctx, component);
-                let mut scope = Scope::new();
-                scope.reserve(["Unknown"]);
-                let variants = values
-                    .into_iter()
-                    .map(|api| {
-                        let rust = scope.claim(&naming::variant_name(&api));
-                        Name { api, rust }
-                    })
-                    .collect();
-                let api = component.map_or_else(|| at.to_string(), str::to_owned);
-                self.types[id.0] = Some(TypeDef::Enum(EnumDef {
-                    name: Name { api, rust: name },
-                    home: ctx.home.clone(),
-                    docs,
-                    variants,
-                }));
-                TypeRef::Named(id)
+        let docs = with_deprecation(
+            self.docs(s.schema_data.description.as_ref()),
+            s.schema_data.deprecated,
+        );
+        if let Some(values) = enum_values(s) {
+            // A boolean enum (`[true]`, Stripe's `deleted`) is a `bool`: an enum with an
+            // `Unknown(bool)` could hold nothing more, and would only be clumsier to use.
+            if values.iter().all(serde_json::Value::is_boolean) {
+                return TypeRef::Boolean;
             }
+            return self.enum_type(values, at, ctx, component, docs);
+        }
+        match &s.schema_kind {
             SchemaKind::Type(Type::String(st))
                 if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
             {
@@ -711,11 +704,19 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Integer(it)) => match &it.format {
                 VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time" => TypeRef::Timestamp,
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32 | IntegerFormat::Int64)
-                | VariantOrUnknownOrEmpty::Unknown(_)
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => {
+                    TypeRef::SizedInteger(IntegerWidth::I32)
+                }
+                VariantOrUnknownOrEmpty::Unknown(f) => {
+                    IntegerWidth::from_format(f).map_or(TypeRef::Integer, TypeRef::SizedInteger)
+                }
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64)
                 | VariantOrUnknownOrEmpty::Empty => TypeRef::Integer,
             },
-            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::Float,
+                _ => TypeRef::Number,
+            },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => TypeRef::Array(Box::new(self.schema(items, &at.push("items"), ctx))),
@@ -744,24 +745,201 @@ impl<'a> Lowerer<'a> {
                 } else {
                     "oneOf"
                 };
-                self.union(members, &at.push(key), ctx, component, docs)
+                let discriminator = s
+                    .schema_data
+                    .discriminator
+                    .as_ref()
+                    .map(|d| (d, at.push("discriminator")));
+                self.union(members, &at.push(key), ctx, component, docs, discriminator)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.schema(&all_of[0], &at.push("allOf").push(0), ctx)
-            }
-            SchemaKind::AllOf { .. } => {
-                self.error(at, "`allOf` with more than one schema is not supported yet");
-                TypeRef::Json
+            SchemaKind::AllOf { all_of } => {
+                // Members that only annotate (a description, `nullable`) add no shape: with
+                // one member left, the schema is that member (and keeps its named type).
+                let shaped: Vec<usize> = (0..all_of.len())
+                    .filter(|&i| !self.annotates_only(&all_of[i]))
+                    .collect();
+                match shaped.as_slice() {
+                    [] => TypeRef::Json,
+                    [i] => self.schema(&all_of[*i], &at.push("allOf").push(*i), ctx),
+                    _ => self.struct_type(s, at, ctx, component, docs),
+                }
             }
             SchemaKind::Not { .. } => {
                 self.error(at, "`not` schemas are not supported");
                 TypeRef::Json
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() => {
+            SchemaKind::Any(any) if !any.all_of.is_empty() && any.properties.is_empty() => {
+                // `allOf` beside other keywords (`type: object`, a description).
+                let shaped: Vec<usize> = (0..any.all_of.len())
+                    .filter(|&i| !self.annotates_only(&any.all_of[i]))
+                    .collect();
+                match shaped.as_slice() {
+                    [] => TypeRef::Json,
+                    [i] => self.schema(&any.all_of[*i], &at.push("allOf").push(*i), ctx),
+                    _ => self.struct_type(s, at, ctx, component, docs),
+                }
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() => {
                 self.struct_type(s, at, ctx, component, docs)
             }
             SchemaKind::Any(_) => TypeRef::Json,
         }
+    }
+
+    /// An enum of strings, integers, booleans or a mix. A `null` among the values is not a
+    /// variant: it makes the field that holds the enum nullable instead (see `nullable`).
+    fn enum_type(
+        &mut self,
+        values: Vec<serde_json::Value>,
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+        docs: Option<String>,
+    ) -> TypeRef {
+        use serde_json::Value;
+        let kind = if values.iter().all(Value::is_string) {
+            EnumKind::String
+        } else if values.iter().all(|v| v.is_i64()) {
+            EnumKind::Integer
+        } else {
+            EnumKind::Mixed
+        };
+        let (name, id) = self.new_type(ctx, component);
+        let mut scope = Scope::new();
+        scope.reserve(["Unknown"]);
+        let mut seen = std::collections::BTreeSet::new();
+        let variants = values
+            .into_iter()
+            .filter(|v| seen.insert(v.to_string()))
+            .map(|value| {
+                let (api, wanted) = match (&value, kind) {
+                    (Value::String(text), EnumKind::String) => {
+                        (text.clone(), naming::variant_name(text))
+                    }
+                    (Value::String(text), _) => (value.to_string(), naming::variant_name(text)),
+                    (Value::Bool(b), _) => (value.to_string(), naming::variant_name(&b.to_string())),
+                    // `1` → `V1`, `-1` → `Minus1`, `1.5` → `V1Point5`.
+                    (other, _) => {
+                        let text = other.to_string();
+                        let words = text.replace('-', "minus ").replace('.', " point ");
+                        (text, naming::variant_name(&words))
+                    }
+                };
+                Name {
+                    api,
+                    rust: scope.claim(&wanted),
+                }
+            })
+            .collect();
+        let api = component.map_or_else(|| at.to_string(), str::to_owned);
+        self.types[id.0] = Some(TypeDef::Enum(EnumDef {
+            name: Name { api, rust: name },
+            home: ctx.home.clone(),
+            docs,
+            variants,
+            kind,
+        }));
+        TypeRef::Named(id)
+    }
+
+    /// Whether an `allOf` member only annotates (a description, `nullable`, constraints) and
+    /// adds no shape of its own.
+    fn annotates_only<S: std::borrow::Borrow<Schema>>(&self, r: &'a ReferenceOr<S>) -> bool {
+        let ReferenceOr::Item(s) = r else {
+            return false;
+        };
+        match &s.borrow().schema_kind {
+            SchemaKind::Any(a) => {
+                a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.enumeration.is_empty()
+                    && a.all_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.one_of.is_empty()
+                    && a.not.is_none()
+                    && a.additional_properties.is_none()
+            }
+            _ => false,
+        }
+    }
+
+    /// The properties, `required` and `additionalProperties` of an object schema, the members
+    /// of `allOf` merged in order (nested `allOf`s and `$ref`s included). A member that is not
+    /// an object, or two members giving one property different types, is an error.
+    fn object_parts(&mut self, s: &'a Schema, at: &Pointer, parts: &mut ObjectParts<'a>, depth: usize) {
+        let (properties, required, additional, all_of) = match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                (&o.properties, &o.required, o.additional_properties.as_ref(), None)
+            }
+            SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") => (
+                &a.properties,
+                &a.required,
+                a.additional_properties.as_ref(),
+                Some(&a.all_of),
+            ),
+            SchemaKind::AllOf { all_of } => {
+                self.merge_all_of(all_of, at, parts, depth);
+                return;
+            }
+            _ => {
+                self.error(at, "expected an object schema (`type: object` with `properties`)");
+                return;
+            }
+        };
+        if let Some(all_of) = all_of.filter(|m| !m.is_empty()) {
+            self.merge_all_of(all_of, at, parts, depth);
+        }
+        for (api, prop) in properties {
+            let prop_at = at.push("properties").push(api);
+            if let Some(i) = parts.properties.iter().position(|(name, _, _)| *name == api) {
+                let (_, earlier, earlier_at) = &parts.properties[i];
+                let (a, b) = (self.json_type(*earlier), self.json_type(prop));
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a != b {
+                        self.error(
+                            &prop_at,
+                            format!(
+                                "`allOf` members give the property `{api}` conflicting types: `{a}` (at {earlier_at}) and `{b}`"
+                            ),
+                        );
+                    }
+                }
+                // The later member narrows the earlier one (an enum for a string, say).
+                parts.properties[i] = (api, prop, prop_at);
+            } else {
+                parts.properties.push((api, prop, prop_at));
+            }
+        }
+        parts.required.extend(required.iter().map(String::as_str));
+        if parts.additional.is_none() {
+            parts.additional = additional.map(|a| (a, at.clone()));
+        }
+    }
+
+    /// A schema's JSON type, looking through `$ref`s, when it states one.
+    fn json_type<S: std::borrow::Borrow<Schema>>(&self, r: &'a ReferenceOr<S>) -> Option<&'static str> {
+        let s = self.resolver.schema(r, &Pointer::root()).ok()?.item;
+        Some(match &s.schema_kind {
+            SchemaKind::Type(Type::String(_)) => "string",
+            SchemaKind::Type(Type::Integer(_)) => "integer",
+            SchemaKind::Type(Type::Number(_)) => "number",
+            SchemaKind::Type(Type::Boolean(_)) => "boolean",
+            SchemaKind::Type(Type::Array(_)) => "array",
+            SchemaKind::Type(Type::Object(_)) => "object",
+            _ => return None,
+        })
+    }
+
+    /// Whether a property's value may be `null`: `nullable: true`, or `null` among an enum's
+    /// values (an enum behind a `$ref` included).
+    fn nullable<S: std::borrow::Borrow<Schema>>(&self, r: &'a ReferenceOr<S>) -> bool {
+        let Ok(resolved) = self.resolver.schema(r, &Pointer::root()) else {
+            return false;
+        };
+        let s = resolved.item;
+        let own = matches!(r, ReferenceOr::Item(_)) && s.schema_data.nullable;
+        own || (enum_values(s).is_some() && (s.schema_data.nullable || enum_has_null(s)))
     }
 
     fn type_name(&mut self, ctx: &Ctx, component: Option<&str>) -> String {
@@ -807,9 +985,15 @@ impl<'a> Lowerer<'a> {
         ctx: &Ctx,
         component: Option<&str>,
         docs: Option<String>,
+        discriminator: Option<(&'a openapiv3::Discriminator, Pointer)>,
     ) -> TypeRef {
         let indexed: Vec<(usize, &'a ReferenceOr<Schema>)> = members.iter().enumerate().collect();
-        self.union_of(&indexed, at, ctx, component, docs)
+        match discriminator {
+            Some((d, d_at)) if members.len() > 1 => {
+                self.tagged_union(&indexed, at, ctx, component, docs, d, &d_at)
+            }
+            _ => self.union_of(&indexed, at, ctx, component, docs),
+        }
     }
 
     fn union_of(
@@ -851,12 +1035,99 @@ impl<'a> Lowerer<'a> {
             };
         }
 
+        let (id, _) = self.build_union(members, &kinds, at, ctx, component, docs);
+        TypeRef::Named(id)
+    }
+
+    /// A `oneOf`/`anyOf` with a `discriminator`: each member is told by the value of one
+    /// property, from `mapping` or else the member's schema name.
+    #[allow(clippy::too_many_arguments)]
+    fn tagged_union(
+        &mut self,
+        members: &[(usize, &'a ReferenceOr<Schema>)],
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+        docs: Option<String>,
+        d: &'a openapiv3::Discriminator,
+        d_at: &Pointer,
+    ) -> TypeRef {
+        let kinds: Vec<Member> = members
+            .iter()
+            .map(|(_, m)| member_kind(&self.resolver, m, 0))
+            .collect();
+        let (id, variant_of) = self.build_union(members, &kinds, at, ctx, component, docs);
+        // A member's `$ref` and its schema name, for matching `mapping`'s targets.
+        let refs: Vec<Option<(&str, &str)>> = members
+            .iter()
+            .map(|(_, m)| match m {
+                ReferenceOr::Reference { reference } => Some((
+                    reference.as_str(),
+                    reference.rsplit('/').next().unwrap_or(reference),
+                )),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        let mut values: BTreeMap<String, usize> = BTreeMap::new();
+        for (value, target) in &d.mapping {
+            let found = refs
+                .iter()
+                .position(|r| r.is_some_and(|(full, key)| full == target || key == target));
+            match found.and_then(|n| variant_of[n]) {
+                Some(v) => {
+                    values.insert(value.clone(), v);
+                }
+                None => self.error(
+                    &d_at.push("mapping").push(value),
+                    format!("`{target}` is not one of the union's `$ref` members"),
+                ),
+            }
+        }
+        for (n, r) in refs.iter().enumerate() {
+            let Some(v) = variant_of[n] else { continue };
+            if values.values().any(|&w| w == v) {
+                continue;
+            }
+            match r {
+                Some((_, key)) => {
+                    values.entry((*key).to_owned()).or_insert(v);
+                }
+                None => self.error(
+                    &at.push(members[n].0),
+                    format!(
+                        "an inline member of a union with a discriminator needs a `mapping` entry (or a `$ref`) to give its `{}` value",
+                        d.property_name
+                    ),
+                ),
+            }
+        }
+        if let Some(TypeDef::Union(u)) = &mut self.types[id.0] {
+            u.discriminator = Some(Discriminator {
+                property: d.property_name.clone(),
+                values: values.into_iter().collect(),
+            });
+        }
+        TypeRef::Named(id)
+    }
+
+    /// Names and stores a union of `members`; returns its id and, per member, the index of the
+    /// variant that holds it (`None` for a string enum member, whose values are variants).
+    fn build_union(
+        &mut self,
+        members: &[(usize, &'a ReferenceOr<Schema>)],
+        kinds: &[Member],
+        at: &Pointer,
+        ctx: &Ctx,
+        component: Option<&str>,
+        docs: Option<String>,
+    ) -> (TypeId, Vec<Option<usize>>) {
         let (name, id) = self.new_type(ctx, component);
         let mut scope = Scope::new();
         scope.reserve(["Unknown"]);
         let mut values = Vec::new();
         let mut variants = Vec::new();
-        for (n, ((i, member), kind)) in members.iter().zip(&kinds).enumerate() {
+        let mut variant_of = Vec::new();
+        for (n, ((i, member), kind)) in members.iter().zip(kinds).enumerate() {
             let inline = match member {
                 ReferenceOr::Item(m) => Some(m),
                 ReferenceOr::Reference { .. } => None,
@@ -869,6 +1140,7 @@ impl<'a> Lowerer<'a> {
                         rust,
                     });
                 }
+                variant_of.push(None);
                 continue;
             }
             // An inline member is named by its title when it has one (Stripe's
@@ -892,6 +1164,7 @@ impl<'a> Lowerer<'a> {
                 }
                 (other, _) => variant_kind(other).to_owned(),
             };
+            variant_of.push(Some(variants.len()));
             variants.push((scope.claim(&wanted), ty));
         }
         // Files travel as multipart parts of their own, which a union's serializer cannot
@@ -915,8 +1188,9 @@ impl<'a> Lowerer<'a> {
             docs,
             values,
             variants,
+            discriminator: None,
         }));
-        TypeRef::Named(id)
+        (id, variant_of)
     }
 
     /// Stripe's list objects (`object: list` with `data`, `has_more`, `url`) and search results
@@ -993,6 +1267,7 @@ impl<'a> Lowerer<'a> {
             shallow: ctx.shallow,
         };
         let fields = self.object_fields(s, at, &inner);
+        let additional = self.additional_of(s, at, &inner);
         let has_id = fields
             .iter()
             .any(|f| f.name.api == "id" && f.required && !f.nullable && f.ty == TypeRef::String);
@@ -1005,41 +1280,100 @@ impl<'a> Lowerer<'a> {
             docs,
             fields,
             has_id,
+            additional,
         }));
         TypeRef::Named(id)
     }
 
-    /// The fields of an object schema; `ctx.name` is the struct's own name (inline field types
-    /// are named after it).
+    /// The fields of an object schema (its `allOf` members merged); `ctx.name` is the struct's
+    /// own name (inline field types are named after it).
     fn object_fields(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx) -> Vec<Field> {
-        let (properties, required) = match &s.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
-            SchemaKind::Any(a) => (&a.properties, &a.required),
-            _ => {
-                self.error(
-                    at,
-                    "expected an object schema (`type: object` with `properties`)",
-                );
-                return Vec::new();
+        let mut parts = ObjectParts::default();
+        self.object_parts(s, at, &mut parts, 0);
+        self.fields_of(parts, ctx)
+    }
+
+    /// The type of an object's members besides the declared ones, when it has declared ones:
+    /// typed when `additionalProperties` gives a schema; a request may also send free-form
+    /// ones when it allows any. `ctx.name` is the struct's own name.
+    fn additional_of(&mut self, s: &'a Schema, at: &Pointer, ctx: &Ctx) -> Option<TypeRef> {
+        let mut parts = ObjectParts::default();
+        // Errors were reported when the fields were read.
+        let errors = self.errors.len();
+        self.object_parts(s, at, &mut parts, 0);
+        self.errors.truncate(errors);
+        if parts.properties.is_empty() {
+            return None;
+        }
+        match parts.additional? {
+            (AdditionalProperties::Schema(schema), at) => {
+                let value_ctx = Ctx {
+                    name: format!("{}Value", ctx.name),
+                    ..ctx.clone()
+                };
+                Some(self.schema(schema, &at.push("additionalProperties"), &value_ctx))
             }
-        };
+            (AdditionalProperties::Any(true), _) if ctx.direction != Direction::Response => {
+                Some(TypeRef::Json)
+            }
+            _ => None,
+        }
+    }
+
+    /// Merges `allOf` members into `parts`, in order.
+    fn merge_all_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) {
+        if depth > 16 {
+            self.error(at, "`allOf` nests too deeply (or contains itself)");
+            return;
+        }
+        for (i, member) in members.iter().enumerate() {
+            if self.annotates_only(member) {
+                continue;
+            }
+            let member_at = at.push("allOf").push(i);
+            match self.resolver.schema(member, &member_at) {
+                Ok(r) => self.object_parts(r.item, &r.pointer, parts, depth + 1),
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+
+    fn fields_of(&mut self, parts: ObjectParts<'a>, ctx: &Ctx) -> Vec<Field> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
-        for (api, prop) in properties {
-            let prop_ptr = at.push("properties").push(api);
+        for (api, prop, prop_ptr) in parts.properties {
             let field_ctx = Ctx {
                 name: format!("{}{}", ctx.name, naming::type_name(api)),
                 home: ctx.home.clone(),
                 direction: ctx.direction,
                 shallow: ctx.shallow,
             };
-            let (nullable, docs) = match prop {
+            let (docs, read_only, write_only) = match prop {
                 ReferenceOr::Item(p) => (
-                    p.schema_data.nullable,
-                    self.docs(p.schema_data.description.as_ref()),
+                    with_deprecation(
+                        self.docs(p.schema_data.description.as_ref()),
+                        p.schema_data.deprecated,
+                    ),
+                    p.schema_data.read_only,
+                    p.schema_data.write_only,
                 ),
-                ReferenceOr::Reference { .. } => (false, None),
+                ReferenceOr::Reference { .. } => match self.resolver.schema(prop, &prop_ptr) {
+                    Ok(r) => (None, r.item.schema_data.read_only, r.item.schema_data.write_only),
+                    Err(_) => (None, false, false),
+                },
             };
+            // What the server sets is never sent; what only the client sends never comes back.
+            let request = ctx.direction != Direction::Response;
+            if (request && read_only) || (!request && write_only) {
+                continue;
+            }
+            let nullable = self.nullable(prop);
             let ty = self.schema(prop, &prop_ptr, &field_ctx);
             let rust = scope.claim(&naming::field_name(api));
             fields.push(Field {
@@ -1049,12 +1383,68 @@ impl<'a> Lowerer<'a> {
                 },
                 docs,
                 ty,
-                required: required.iter().any(|r| r == api),
+                required: parts.required.contains(api.as_str()),
                 nullable,
                 wire: Wire::Body,
             });
         }
         fields
+    }
+}
+
+/// An object schema's parts, `allOf` members merged (see `Lowerer::object_parts`).
+#[derive(Default)]
+struct ObjectParts<'a> {
+    /// In declaration order; a later member's declaration replaces an earlier one in place.
+    properties: Vec<(&'a String, &'a ReferenceOr<Box<Schema>>, Pointer)>,
+    required: std::collections::BTreeSet<&'a str>,
+    /// The first member's `additionalProperties`, and where that member is.
+    additional: Option<(&'a AdditionalProperties, Pointer)>,
+}
+
+/// `**Deprecated.**` before the docs of what the spec marks `deprecated`: a doc line rather
+/// than `#[deprecated]`, which would warn in the binding's own decoding and encoding code.
+pub(crate) fn with_deprecation(docs: Option<String>, deprecated: bool) -> Option<String> {
+    if !deprecated {
+        return docs;
+    }
+    Some(match docs {
+        Some(d) => format!("**Deprecated.**\n\n{d}"),
+        None => "**Deprecated.**".to_owned(),
+    })
+}
+
+/// The values of an `enum` schema of any type, `null` left out; `None` when it has none.
+fn enum_values(s: &Schema) -> Option<Vec<serde_json::Value>> {
+    use serde_json::Value;
+    let values: Vec<Value> = match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => {
+            t.enumeration.iter().flatten().map(|v| Value::from(v.as_str())).collect()
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect()
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect()
+        }
+        SchemaKind::Type(Type::Boolean(t)) => {
+            t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect()
+        }
+        SchemaKind::Any(a) => a.enumeration.iter().filter(|v| !v.is_null()).cloned().collect(),
+        _ => return None,
+    };
+    (!values.is_empty()).then_some(values)
+}
+
+/// Whether an `enum` lists `null` among its values.
+fn enum_has_null(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => t.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Integer(t)) => t.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Number(t)) => t.enumeration.iter().any(Option::is_none),
+        SchemaKind::Type(Type::Boolean(t)) => t.enumeration.iter().any(Option::is_none),
+        SchemaKind::Any(a) => a.enumeration.iter().any(serde_json::Value::is_null),
+        _ => false,
     }
 }
 
@@ -1100,10 +1490,11 @@ fn member_kind<'a, S: std::borrow::Borrow<Schema>>(
             }
         }
         SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => Member::Object,
-        SchemaKind::Any(a) if !a.properties.is_empty() => Member::Object,
+        SchemaKind::Any(a) if !a.properties.is_empty() || !a.all_of.is_empty() => Member::Object,
         SchemaKind::AllOf { all_of } if all_of.len() == 1 && depth < 8 => {
             member_kind(resolver, &all_of[0], depth + 1)
         }
+        SchemaKind::AllOf { .. } => Member::Object,
         SchemaKind::AnyOf { any_of: m } | SchemaKind::OneOf { one_of: m }
             if depth < 8
                 && !m.is_empty()
@@ -1120,9 +1511,9 @@ fn member_kind<'a, S: std::borrow::Borrow<Schema>>(
 fn variant_kind(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String => "String",
-        TypeRef::Integer => "Integer",
+        TypeRef::Integer | TypeRef::SizedInteger(_) => "Integer",
         TypeRef::Timestamp => "Timestamp",
-        TypeRef::Number => "Number",
+        TypeRef::Number | TypeRef::Float => "Number",
         TypeRef::Boolean => "Boolean",
         TypeRef::Array(_) => "List",
         TypeRef::Map(_) | TypeRef::JsonObject => "Map",
@@ -1137,8 +1528,12 @@ fn variant_kind(ty: &TypeRef) -> &'static str {
 /// Whether a component schema becomes a named Rust type (objects and enums do; aliases of
 /// primitives, arrays and maps are inlined where used).
 fn defines_type(s: &Schema) -> bool {
+    if enum_values(s).is_some_and(|v| !v.iter().all(serde_json::Value::is_boolean)) {
+        return true;
+    }
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) => !st.enumeration.is_empty(),
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(a) => !a.properties.is_empty() || a.all_of.len() > 1,
         SchemaKind::Type(Type::Object(o)) => {
             !o.properties.is_empty()
                 || !matches!(
@@ -1146,7 +1541,6 @@ fn defines_type(s: &Schema) -> bool {
                     Some(AdditionalProperties::Any(true)) | Some(AdditionalProperties::Schema(_))
                 )
         }
-        SchemaKind::Any(a) => !a.properties.is_empty(),
         SchemaKind::AnyOf { any_of: m } | SchemaKind::OneOf { one_of: m } => m.len() > 1,
         _ => false,
     }
