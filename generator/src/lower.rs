@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, Parameter, ParameterData, ParameterSchemaOrContent,
-    QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, Parameter, ParameterData,
+    ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use crate::config::Config;
@@ -817,7 +818,9 @@ impl<'a> Lowerer<'a> {
                         (text.clone(), naming::variant_name(text))
                     }
                     (Value::String(text), _) => (value.to_string(), naming::variant_name(text)),
-                    (Value::Bool(b), _) => (value.to_string(), naming::variant_name(&b.to_string())),
+                    (Value::Bool(b), _) => {
+                        (value.to_string(), naming::variant_name(&b.to_string()))
+                    }
                     // `1` → `V1`, `-1` → `Minus1`, `1.5` → `V1Point5`.
                     (other, _) => {
                         let text = other.to_string();
@@ -867,11 +870,20 @@ impl<'a> Lowerer<'a> {
     /// The properties, `required` and `additionalProperties` of an object schema, the members
     /// of `allOf` merged in order (nested `allOf`s and `$ref`s included). A member that is not
     /// an object, or two members giving one property different types, is an error.
-    fn object_parts(&mut self, s: &'a Schema, at: &Pointer, parts: &mut ObjectParts<'a>, depth: usize) {
+    fn object_parts(
+        &mut self,
+        s: &'a Schema,
+        at: &Pointer,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) {
         let (properties, required, additional, all_of) = match &s.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                (&o.properties, &o.required, o.additional_properties.as_ref(), None)
-            }
+            SchemaKind::Type(Type::Object(o)) => (
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                None,
+            ),
             SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") => (
                 &a.properties,
                 &a.required,
@@ -883,7 +895,10 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             _ => {
-                self.error(at, "expected an object schema (`type: object` with `properties`)");
+                self.error(
+                    at,
+                    "expected an object schema (`type: object` with `properties`)",
+                );
                 return;
             }
         };
@@ -892,7 +907,11 @@ impl<'a> Lowerer<'a> {
         }
         for (api, prop) in properties {
             let prop_at = at.push("properties").push(api);
-            if let Some(i) = parts.properties.iter().position(|(name, _, _)| *name == api) {
+            if let Some(i) = parts
+                .properties
+                .iter()
+                .position(|(name, _, _)| *name == api)
+            {
                 let (_, earlier, earlier_at) = &parts.properties[i];
                 let (a, b) = (self.json_type(*earlier), self.json_type(prop));
                 if let (Some(a), Some(b)) = (a, b) {
@@ -918,7 +937,10 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A schema's JSON type, looking through `$ref`s, when it states one.
-    fn json_type<S: std::borrow::Borrow<Schema>>(&self, r: &'a ReferenceOr<S>) -> Option<&'static str> {
+    fn json_type<S: std::borrow::Borrow<Schema>>(
+        &self,
+        r: &'a ReferenceOr<S>,
+    ) -> Option<&'static str> {
         let s = self.resolver.schema(r, &Pointer::root()).ok()?.item;
         Some(match &s.schema_kind {
             SchemaKind::Type(Type::String(_)) => "string",
@@ -1338,7 +1360,17 @@ impl<'a> Lowerer<'a> {
             }
             let member_at = at.push("allOf").push(i);
             match self.resolver.schema(member, &member_at) {
-                Ok(r) => self.object_parts(r.item, &r.pointer, parts, depth + 1),
+                Ok(r) => match (&r.item.schema_kind, self.json_type(member)) {
+                    (SchemaKind::Type(_), Some(other)) if other != "object" => self.error(
+                        &member_at,
+                        format!("an `allOf` member must be an object schema to be merged, not a `{other}`"),
+                    ),
+                    (SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. }, _) => self.error(
+                        &member_at,
+                        "an `allOf` member must be an object schema to be merged, not a choice (`oneOf`, `anyOf`, `not`)",
+                    ),
+                    _ => self.object_parts(r.item, &r.pointer, parts, depth + 1),
+                },
                 Err(e) => self.errors.push(e),
             }
         }
@@ -1364,7 +1396,11 @@ impl<'a> Lowerer<'a> {
                     p.schema_data.write_only,
                 ),
                 ReferenceOr::Reference { .. } => match self.resolver.schema(prop, &prop_ptr) {
-                    Ok(r) => (None, r.item.schema_data.read_only, r.item.schema_data.write_only),
+                    Ok(r) => (
+                        None,
+                        r.item.schema_data.read_only,
+                        r.item.schema_data.write_only,
+                    ),
                     Err(_) => (None, false, false),
                 },
             };
@@ -1418,19 +1454,36 @@ pub(crate) fn with_deprecation(docs: Option<String>, deprecated: bool) -> Option
 fn enum_values(s: &Schema) -> Option<Vec<serde_json::Value>> {
     use serde_json::Value;
     let values: Vec<Value> = match &s.schema_kind {
-        SchemaKind::Type(Type::String(t)) => {
-            t.enumeration.iter().flatten().map(|v| Value::from(v.as_str())).collect()
-        }
-        SchemaKind::Type(Type::Integer(t)) => {
-            t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect()
-        }
-        SchemaKind::Type(Type::Number(t)) => {
-            t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect()
-        }
-        SchemaKind::Type(Type::Boolean(t)) => {
-            t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect()
-        }
-        SchemaKind::Any(a) => a.enumeration.iter().filter(|v| !v.is_null()).cloned().collect(),
+        SchemaKind::Type(Type::String(t)) => t
+            .enumeration
+            .iter()
+            .flatten()
+            .map(|v| Value::from(v.as_str()))
+            .collect(),
+        SchemaKind::Type(Type::Integer(t)) => t
+            .enumeration
+            .iter()
+            .flatten()
+            .map(|v| Value::from(*v))
+            .collect(),
+        SchemaKind::Type(Type::Number(t)) => t
+            .enumeration
+            .iter()
+            .flatten()
+            .map(|v| Value::from(*v))
+            .collect(),
+        SchemaKind::Type(Type::Boolean(t)) => t
+            .enumeration
+            .iter()
+            .flatten()
+            .map(|v| Value::from(*v))
+            .collect(),
+        SchemaKind::Any(a) => a
+            .enumeration
+            .iter()
+            .filter(|v| !v.is_null())
+            .cloned()
+            .collect(),
         _ => return None,
     };
     (!values.is_empty()).then_some(values)

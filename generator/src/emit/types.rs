@@ -8,7 +8,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, type_path};
 use crate::model::{
-    Api, Direction, EnumDef, EnumKind, Field, Home, StructDef, TypeDef, TypeId, TypeRef, UnionDef, Wire,
+    Api, Direction, EnumDef, EnumKind, Field, Home, StructDef, TypeDef, TypeId, TypeRef, UnionDef,
+    Wire,
 };
 use crate::naming::{self, unraw};
 
