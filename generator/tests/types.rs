@@ -71,6 +71,14 @@ fn unknown_enum_values_are_kept_and_sent_back_as_they_came() {
 }
 
 #[test]
+fn a_null_in_an_enum_makes_the_field_nullable_not_a_variant() {
+    let json = WIDGET.replace(r#""shade":"dark""#, r#""shade":null"#);
+    let w: Widget = serde_json::from_str(&json).unwrap();
+    assert_eq!(w.shade, None);
+    assert_eq!(serde_json::to_string(&w).unwrap(), json, "written back as `null`");
+}
+
+#[test]
 fn write_only_members_are_not_response_fields() {
     // `secret` is writeOnly: a response that carries it anyway keeps it as an undeclared member.
     let json = WIDGET.replace(
