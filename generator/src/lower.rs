@@ -960,7 +960,15 @@ impl<'a> Lowerer<'a> {
             return false;
         };
         let s = resolved.item;
-        let own = matches!(r, ReferenceOr::Item(_)) && s.schema_data.nullable;
+        // `allOf: [{$ref: X}, {nullable: true}]` is the 3.0 way to make a named type nullable.
+        let annotated = match &s.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.iter().any(|m| {
+                self.annotates_only(m)
+                    && matches!(m, ReferenceOr::Item(m) if m.schema_data.nullable)
+            }),
+            _ => false,
+        };
+        let own = matches!(r, ReferenceOr::Item(_)) && (s.schema_data.nullable || annotated);
         own || (enum_values(s).is_some() && (s.schema_data.nullable || enum_has_null(s)))
     }
 

@@ -11,7 +11,7 @@ use support::server::{Reply, TestServer};
 
 /// A widget as the server sends it, members in the binding's order so re-encoding gives the
 /// same bytes. `serial` is beyond `i64`; `extra_member` is not in the spec.
-const WIDGET: &str = r#"{"id":"wd_1","name":"Sprocket","byte_count":255,"count":-2147483648,"flags":4294967295,"plain":-9007199254740993,"port":65535,"price":9.99,"ratio":0.5,"serial":18446744073709551615,"small":-32768,"tiny":-128,"total":9223372036854775807,"unsigned":1,"weight":2.25,"active":true,"blob":"aGk=","created":"2024-01-01T00:00:00.123+02:00","labels":{"a":"b"},"legacy_code":"old","level":null,"mode":0,"priority":2,"shade":"dark","uid":"0b7c1d1e-2a3b-4c5d-8e9f-000000000001","extra_member":[1]}"#;
+const WIDGET: &str = r#"{"id":"wd_1","name":"Sprocket","byte_count":255,"count":-2147483648,"flags":4294967295,"plain":-9007199254740993,"port":65535,"price":9.99,"ratio":0.5,"serial":18446744073709551615,"small":-32768,"tiny":-128,"total":9223372036854775807,"unsigned":1,"weight":2.25,"active":true,"backup":null,"blob":"aGk=","created":"2024-01-01T00:00:00.123+02:00","labels":{"a":"b"},"legacy_code":"old","level":null,"mode":0,"priority":2,"shade":"dark","uid":"0b7c1d1e-2a3b-4c5d-8e9f-000000000001","extra_member":[1]}"#;
 
 fn client(server: &TestServer) -> Client {
     Client::builder("sk_test_x")
@@ -39,6 +39,7 @@ fn a_merged_widget_decodes_into_sized_types_and_re_encodes_byte_for_byte() {
     assert_eq!(w.priority.value(), 2);
     assert_eq!(w.mode, Some(WidgetMode::V0));
     assert_eq!(w.level, None);
+    assert_eq!(w.backup, None, "`allOf: [$ref, {{nullable: true}}]` is nullable");
     assert_eq!(w.shade, Some(WidgetShade::Dark));
     assert!(w.active, "a boolean enum is a bool");
     // Formats kept as the text sent (see the README): no precision or offset is lost.
@@ -52,7 +53,8 @@ fn unknown_enum_values_are_kept_and_sent_back_as_they_came() {
     let json = WIDGET
         .replace(r#""priority":2"#, r#""priority":7"#)
         .replace(r#""mode":0"#, r#""mode":"manual""#)
-        .replace(r#""level":null"#, r#""level":"high""#);
+        .replace(r#""level":null"#, r#""level":"high""#)
+        .replace(r#""backup":null"#, r#""backup":1"#);
     let w: Widget = serde_json::from_str(&json).unwrap();
     assert_eq!(w.priority, Priority::Unknown(7));
     assert_eq!(
@@ -60,6 +62,7 @@ fn unknown_enum_values_are_kept_and_sent_back_as_they_came() {
         Some(WidgetMode::Unknown(serde_json::json!("manual")))
     );
     assert_eq!(w.level, Some(WidgetLevel::High));
+    assert_eq!(w.backup, Some(Priority::V1));
     assert_eq!(serde_json::to_string(&w).unwrap(), json);
     // Each of the mixed enum's known values, read back as its variant.
     for (text, mode) in [("\"auto\"", WidgetMode::Auto), ("false", WidgetMode::False)] {

@@ -11,14 +11,18 @@ pub struct Cat {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Cat {
     const NAME: &'static str = "Cat";
     const FIELDS: &'static [&'static str] = &["name", "pet_type", "lives"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut name = None;
         let mut pet_type = None;
         let mut lives = None;
@@ -70,14 +74,18 @@ pub struct Dog {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Dog {
     const NAME: &'static str = "Dog";
     const FIELDS: &'static [&'static str] = &["name", "pet_type", "barks", "gauge"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut name = None;
         let mut pet_type = None;
         let mut barks = None;
@@ -109,10 +117,8 @@ impl serde::Serialize for Dog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 2
-            + usize::from(self.barks.is_some())
-            + usize::from(self.gauge.is_some())
-            + extra.clone().count();
+        let len = 2 + usize::from(self.barks.is_some())
+            + usize::from(self.gauge.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("pet_type", &self.pet_type)?;
@@ -136,14 +142,18 @@ pub struct Gauge {
     pub extra: std::collections::BTreeMap<String, f64>,
 }
 impl<'de> serde::Deserialize<'de> for Gauge {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Gauge {
     const NAME: &'static str = "Gauge";
     const FIELDS: &'static [&'static str] = &["unit"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut unit = None;
         let mut __extra = std::collections::BTreeMap::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -165,9 +175,12 @@ impl crate::runtime::FromObject for Gauge {
 impl serde::Serialize for Gauge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let extra = self.extra.iter().filter(|(key, _)| {
-            !<Self as crate::runtime::FromObject>::FIELDS.contains(&key.as_str())
-        });
+        let extra = self
+            .extra
+            .iter()
+            .filter(|(key, _)| {
+                !<Self as crate::runtime::FromObject>::FIELDS.contains(&key.as_str())
+            });
         let len = 1 + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("unit", &self.unit)?;
@@ -189,14 +202,18 @@ pub struct Lizard {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Lizard {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Lizard {
     const NAME: &'static str = "Lizard";
     const FIELDS: &'static [&'static str] = &["name", "pet_type", "scales"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut name = None;
         let mut pet_type = None;
         let mut scales = None;
@@ -259,23 +276,34 @@ impl serde::Serialize for Pet {
     }
 }
 impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw =
-            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
         match crate::runtime::discriminator(text, "pet_type").as_deref() {
-            Some("Lizard") => crate::runtime::decode_member(text)
-                .map(Self::Lizard)
-                .map_err(serde::de::Error::custom),
-            Some("cat") => crate::runtime::decode_member(text)
-                .map(Self::Cat)
-                .map_err(serde::de::Error::custom),
-            Some("dog") => crate::runtime::decode_member(text)
-                .map(Self::Dog)
-                .map_err(serde::de::Error::custom),
-            _ => crate::runtime::decode_member(text)
-                .map(Self::Unknown)
-                .map_err(serde::de::Error::custom),
+            Some("Lizard") => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Lizard)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("cat") => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Cat)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("dog") => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Dog)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
         }
     }
 }
@@ -318,7 +346,9 @@ impl serde::Serialize for Priority {
     }
 }
 impl<'de> serde::Deserialize<'de> for Priority {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
@@ -342,6 +372,7 @@ pub struct Widget {
     pub unsigned: Option<u64>,
     pub weight: Option<f64>,
     pub active: bool,
+    pub backup: Option<Priority>,
     pub blob: Option<String>,
     pub created: Option<String>,
     pub labels: Option<std::collections::BTreeMap<String, String>>,
@@ -358,7 +389,9 @@ pub struct Widget {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Widget {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -381,6 +414,7 @@ impl crate::runtime::FromObject for Widget {
         "unsigned",
         "weight",
         "active",
+        "backup",
         "blob",
         "created",
         "labels",
@@ -391,7 +425,9 @@ impl crate::runtime::FromObject for Widget {
         "shade",
         "uid",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut byte_count = None;
@@ -408,6 +444,7 @@ impl crate::runtime::FromObject for Widget {
         let mut unsigned = None;
         let mut weight = None;
         let mut active = None;
+        let mut backup = None;
         let mut blob = None;
         let mut created = None;
         let mut labels = None;
@@ -436,6 +473,7 @@ impl crate::runtime::FromObject for Widget {
                 "unsigned" => unsigned = __map.next_value()?,
                 "weight" => weight = __map.next_value()?,
                 "active" => active = Some(__map.next_value()?),
+                "backup" => backup = __map.next_value()?,
                 "blob" => blob = __map.next_value()?,
                 "created" => created = __map.next_value()?,
                 "labels" => labels = __map.next_value()?,
@@ -468,6 +506,7 @@ impl crate::runtime::FromObject for Widget {
             unsigned,
             weight,
             active: crate::runtime::required(active, "active")?,
+            backup,
             blob,
             created,
             labels,
@@ -486,27 +525,17 @@ impl serde::Serialize for Widget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 6
-            + usize::from(self.byte_count.is_some())
-            + usize::from(self.count.is_some())
-            + usize::from(self.flags.is_some())
-            + usize::from(self.plain.is_some())
-            + usize::from(self.port.is_some())
-            + usize::from(self.price.is_some())
-            + usize::from(self.ratio.is_some())
-            + usize::from(self.serial.is_some())
-            + usize::from(self.small.is_some())
-            + usize::from(self.tiny.is_some())
-            + usize::from(self.total.is_some())
-            + usize::from(self.unsigned.is_some())
-            + usize::from(self.weight.is_some())
-            + usize::from(self.blob.is_some())
-            + usize::from(self.created.is_some())
+        let len = 7 + usize::from(self.byte_count.is_some())
+            + usize::from(self.count.is_some()) + usize::from(self.flags.is_some())
+            + usize::from(self.plain.is_some()) + usize::from(self.port.is_some())
+            + usize::from(self.price.is_some()) + usize::from(self.ratio.is_some())
+            + usize::from(self.serial.is_some()) + usize::from(self.small.is_some())
+            + usize::from(self.tiny.is_some()) + usize::from(self.total.is_some())
+            + usize::from(self.unsigned.is_some()) + usize::from(self.weight.is_some())
+            + usize::from(self.blob.is_some()) + usize::from(self.created.is_some())
             + usize::from(self.labels.is_some())
-            + usize::from(self.legacy_code.is_some())
-            + usize::from(self.mode.is_some())
-            + usize::from(self.uid.is_some())
-            + extra.clone().count();
+            + usize::from(self.legacy_code.is_some()) + usize::from(self.mode.is_some())
+            + usize::from(self.uid.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("name", &self.name)?;
@@ -550,6 +579,7 @@ impl serde::Serialize for Widget {
             map.serialize_entry("weight", value)?;
         }
         map.serialize_entry("active", &self.active)?;
+        map.serialize_entry("backup", &self.backup)?;
         if let Some(value) = &self.blob {
             map.serialize_entry("blob", value)?;
         }
@@ -617,7 +647,9 @@ impl serde::Serialize for WidgetLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for WidgetLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -662,8 +694,11 @@ impl serde::Serialize for WidgetMode {
     }
 }
 impl<'de> serde::Deserialize<'de> for WidgetMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <serde_json::Value as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+            .map(Self::from)
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -706,7 +741,9 @@ impl serde::Serialize for WidgetShade {
     }
 }
 impl<'de> serde::Deserialize<'de> for WidgetShade {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }

@@ -46,9 +46,7 @@ pub fn create<'a>(
             template: "/widgets",
             path: "/widgets".to_owned(),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
         })
     }
     client.execute(__request(params))
