@@ -39,7 +39,10 @@ fn a_merged_widget_decodes_into_sized_types_and_re_encodes_byte_for_byte() {
     assert_eq!(w.priority.value(), 2);
     assert_eq!(w.mode, Some(WidgetMode::V0));
     assert_eq!(w.level, None);
-    assert_eq!(w.backup, None, "`allOf: [$ref, {{nullable: true}}]` is nullable");
+    assert_eq!(
+        w.backup, None,
+        "`allOf: [$ref, {{nullable: true}}]` is nullable"
+    );
     assert_eq!(w.shade, Some(WidgetShade::Dark));
     assert!(w.active, "a boolean enum is a bool");
     // Formats kept as the text sent (see the README): no precision or offset is lost.
@@ -78,7 +81,11 @@ fn a_null_in_an_enum_makes_the_field_nullable_not_a_variant() {
     let json = WIDGET.replace(r#""shade":"dark""#, r#""shade":null"#);
     let w: Widget = serde_json::from_str(&json).unwrap();
     assert_eq!(w.shade, None);
-    assert_eq!(serde_json::to_string(&w).unwrap(), json, "written back as `null`");
+    assert_eq!(
+        serde_json::to_string(&w).unwrap(),
+        json,
+        "written back as `null`"
+    );
 }
 
 #[test]

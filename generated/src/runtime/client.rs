@@ -72,9 +72,7 @@ impl Client {
         ClientBuilder {
             secret_key: secret_key.into(),
             base_url: None,
-            defaults: RequestOptions::new()
-                .timeout(DEFAULT_TIMEOUT)
-                .max_retries(DEFAULT_MAX_RETRIES),
+            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
             allow_insecure_http: false,
         }
     }
@@ -86,18 +84,12 @@ impl Client {
 
     /// The timeout of each attempt made through this view.
     pub fn timeout(&self) -> Duration {
-        self.options
-            .timeout
-            .or(self.inner.defaults.timeout)
-            .unwrap_or(DEFAULT_TIMEOUT)
+        self.options.timeout.or(self.inner.defaults.timeout).unwrap_or(DEFAULT_TIMEOUT)
     }
 
     /// How many times a failed request made through this view is retried.
     pub fn max_retries(&self) -> u32 {
-        self.options
-            .max_retries
-            .or(self.inner.defaults.max_retries)
-            .unwrap_or(DEFAULT_MAX_RETRIES)
+        self.options.max_retries.or(self.inner.defaults.max_retries).unwrap_or(DEFAULT_MAX_RETRIES)
     }
 
     /// A view of this client whose calls use `options` where they are set, and this client's
@@ -112,11 +104,7 @@ impl Client {
     /// # }
     /// ```
     pub fn with_options(&self, options: RequestOptions) -> Client {
-        Client {
-            inner: Arc::clone(&self.inner),
-            options: options.or(&self.options),
-            recorder: self.recorder.clone(),
-        }
+        Client { inner: Arc::clone(&self.inner), options: options.or(&self.options), recorder: self.recorder.clone() }
     }
 
     /// A view of this client that remembers the last successful answer it got, for
@@ -124,11 +112,7 @@ impl Client {
     /// the decoded body alone, so that the common call stays one line, and this is how the
     /// status and request id of a success are read.
     pub fn recording(&self) -> Client {
-        Client {
-            inner: Arc::clone(&self.inner),
-            options: self.options.clone(),
-            recorder: Some(Arc::new(Mutex::new(None))),
-        }
+        Client { inner: Arc::clone(&self.inner), options: self.options.clone(), recorder: Some(Arc::new(Mutex::new(None))) }
     }
 
     /// What the last successful call through this [`recording`](Client::recording) view got
@@ -141,25 +125,14 @@ impl Client {
     /// Calls an endpoint this binding has no function for: `path` is appended to the base URL
     /// as given (percent-encode ids yourself), and `params` are form-encoded into the body of a
     /// POST, PUT or PATCH, or into the query string otherwise. Returns the JSON answer.
-    pub async fn raw_request(
-        &self,
-        method: Method,
-        path: &str,
-        params: &[(&str, &str)],
-    ) -> Result<serde_json::Value> {
+    pub async fn raw_request(&self, method: Method, path: &str, params: &[(&str, &str)]) -> Result<serde_json::Value> {
         if !path.starts_with('/') {
             return Err(InvalidArgument::new("path", "must start with `/`").into());
         }
         if let Some(bad) = path.chars().find(|c| c.is_control() || *c == ' ') {
-            return Err(InvalidArgument::new(
-                "path",
-                format!("contains {bad:?}; percent-encode it"),
-            )
-            .into());
+            return Err(InvalidArgument::new("path", format!("contains {bad:?}; percent-encode it")).into());
         }
-        let encoded = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(params)
-            .finish();
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
         let with_body = matches!(method, Method::POST | Method::PUT | Method::PATCH);
         let (query, body) = match (with_body, encoded.is_empty()) {
             (true, _) => (None, Some(Body::Form(encoded))),
@@ -167,15 +140,7 @@ impl Client {
             (false, false) => (Some(encoded), None),
         };
         let path = path.to_owned();
-        self.execute(Ok(Request {
-            method,
-            server: None,
-            template: "(raw request)",
-            path,
-            query,
-            body,
-        }))
-        .await
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, body })).await
     }
 
     /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
@@ -184,23 +149,13 @@ impl Client {
     /// operation, and only decoding is per response type, so a binding of hundreds of
     /// operations compiles one state machine rather than one per operation and per type.
     pub(crate) fn execute<T: DeserializeOwned>(&self, request: Result<Request>) -> Execute<'_, T> {
-        Execute {
-            answer: Box::pin(self.send(request)),
-            decode: PhantomData,
-        }
+        Execute { answer: Box::pin(self.send(request)), decode: PhantomData }
     }
 
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
-        let Request {
-            method,
-            server,
-            template,
-            path,
-            query,
-            body,
-        } = request?;
+        let Request { method, server, template, path, query, body } = request?;
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
@@ -214,11 +169,7 @@ impl Client {
             (None, _) => None,
         };
         let idempotency_header = match &idempotency_key {
-            Some(key) => Some(header_value(
-                "idempotency_key",
-                key,
-                Some(MAX_IDEMPOTENCY_KEY_LENGTH),
-            )?),
+            Some(key) => Some(header_value("idempotency_key", key, Some(MAX_IDEMPOTENCY_KEY_LENGTH))?),
             None => None,
         };
         let account_header = match &options.stripe_account {
@@ -233,11 +184,7 @@ impl Client {
         };
         // The client's own base URL was checked when it was built; an operation's server is
         // checked here.
-        if server.is_some()
-            && !self.inner.base_url_overridden
-            && !self.inner.allow_insecure_http
-            && !is_safe_base(base)
-        {
+        if server.is_some() && !self.inner.base_url_overridden && !self.inner.allow_insecure_http && !is_safe_base(base) {
             let reason = format!("{base:?} is plain http:// to a host that is not loopback; see ClientBuilder::allow_insecure_http");
             return Err(InvalidArgument::new("base_url", reason).into());
         }
@@ -276,20 +223,17 @@ impl Client {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let request_id = header_text(&response, "Request-Id");
-                    let should_retry =
-                        match header_text(&response, "Stripe-Should-Retry").as_deref() {
-                            Some("true") => Some(true),
-                            Some("false") => Some(false),
-                            _ => None,
-                        };
+                    let should_retry = match header_text(&response, "Stripe-Should-Retry").as_deref() {
+                        Some("true") => Some(true),
+                        Some("false") => Some(false),
+                        _ => None,
+                    };
                     // The API answered, so the request may have taken effect: a body that cannot
                     // be read is not retried.
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(e) if e.is_timeout() => {
-                            return Err(Error::Transport(
-                                TransportError::from_reqwest(e).with_attempts(attempt),
-                            ));
+                            return Err(Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)));
                         }
                         Err(e) => {
                             return Err(Error::Decode(Box::new(DecodeError {
@@ -304,26 +248,17 @@ impl Client {
                     tracing::debug!(method = %method, path = template, attempt, status, request_id = request_id.as_deref(), "answer");
                     if (200..300).contains(&status) {
                         if let Some(recorder) = &self.recorder {
-                            *recorder.lock().unwrap_or_else(|e| e.into_inner()) =
-                                Some(ResponseMeta {
-                                    status,
-                                    request_id: request_id.clone(),
-                                    idempotency_key: idempotency_key.clone(),
-                                    attempts: attempt,
-                                });
+                            *recorder.lock().unwrap_or_else(|e| e.into_inner()) = Some(ResponseMeta {
+                                status,
+                                request_id: request_id.clone(),
+                                idempotency_key: idempotency_key.clone(),
+                                attempts: attempt,
+                            });
                         }
-                        return Ok(Answer {
-                            status,
-                            request_id,
-                            body,
-                            attempts: attempt,
-                        });
+                        return Ok(Answer { status, request_id, body, attempts: attempt });
                     }
                     let secret = self.secret();
-                    Error::Api(Box::new(
-                        ApiError::from_response(status, request_id, should_retry, &body, secret)
-                            .with_attempts(attempt),
-                    ))
+                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, secret).with_attempts(attempt)))
                 }
             };
             if let Error::Transport(e) = &error {
@@ -340,11 +275,7 @@ impl Client {
 
     /// The key, for scrubbing it from anything a server echoes back.
     fn secret(&self) -> &str {
-        self.inner
-            .authorization
-            .to_str()
-            .unwrap_or("")
-            .trim_start_matches("Bearer ")
+        self.inner.authorization.to_str().unwrap_or("").trim_start_matches("Bearer ")
     }
 }
 
@@ -357,31 +288,19 @@ struct Answer {
 }
 
 fn header_text(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// Whether the key may be sent to `base`: over https, or over http to this machine only (a mock).
 fn is_safe_base(base: &str) -> bool {
-    let Ok(url) = reqwest::Url::parse(base) else {
-        return false;
-    };
-    let host = url
-        .host_str()
-        .unwrap_or("")
-        .trim_start_matches('[')
-        .trim_end_matches(']');
+    let Ok(url) = reqwest::Url::parse(base) else { return false };
+    let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
     match url.scheme() {
         "https" => true,
         "http" => {
             host == "localhost"
                 || host.ends_with(".localhost")
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
         }
         _ => false,
     }
@@ -397,10 +316,7 @@ impl<T: DeserializeOwned> Future for Execute<'_, T> {
     type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
-        self.answer
-            .as_mut()
-            .poll(cx)
-            .map(|answer| decode_answer(answer?))
+        self.answer.as_mut().poll(cx).map(|answer| decode_answer(answer?))
     }
 }
 
@@ -418,18 +334,9 @@ fn decode_answer<T: DeserializeOwned>(answer: Answer) -> Result<T> {
     // Plain serde_json, compiled once per response type; the path of a failure is worked
     // out afterwards from the error's position (see `json_path_at`) rather than tracked
     // during every decode, which would double the decoding code of thousands of types.
-    let text = std::str::from_utf8(&answer.body).map_err(|e| {
-        decode_error(
-            ".".to_owned(),
-            serde::de::Error::custom(format!("the body is not UTF-8: {e}")),
-        )
-    })?;
-    super::json::decode_str(text).map_err(|e| {
-        decode_error(
-            super::json::json_path_at(&answer.body, e.line(), e.column()),
-            e,
-        )
-    })
+    let text = std::str::from_utf8(&answer.body)
+        .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
+    super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
 }
 
 /// One request, as an operation function describes it to [`Client`].
@@ -523,23 +430,14 @@ impl ClientBuilder {
             return Err(InvalidArgument::new("secret_key", "is empty").into());
         }
         if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(InvalidArgument::new(
-                "secret_key",
-                "may contain only visible ASCII characters",
-            )
-            .into());
+            return Err(InvalidArgument::new("secret_key", "may contain only visible ASCII characters").into());
         }
         let mut authorization = HeaderValue::from_str(&format!("Bearer {key}"))
             .map_err(|_| InvalidArgument::new("secret_key", "is not a valid header value"))?;
         authorization.set_sensitive(true);
 
         let base_url_overridden = self.base_url.is_some();
-        let base_url = self
-            .base_url
-            .as_deref()
-            .unwrap_or(DEFAULT_BASE_URL)
-            .trim_end_matches('/')
-            .to_owned();
+        let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
             _ => {
@@ -560,10 +458,7 @@ impl ClientBuilder {
             header_value("stripe_account", account, None)?;
         }
 
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .build()
-            .map_err(TransportError::from_reqwest)?;
+        let http = reqwest::Client::builder().user_agent(USER_AGENT).build().map_err(TransportError::from_reqwest)?;
         let inner = Inner {
             http,
             base_url,
@@ -572,11 +467,7 @@ impl ClientBuilder {
             defaults: self.defaults,
             allow_insecure_http: self.allow_insecure_http,
         };
-        Ok(Client {
-            inner: Arc::new(inner),
-            options: RequestOptions::new(),
-            recorder: None,
-        })
+        Ok(Client { inner: Arc::new(inner), options: RequestOptions::new(), recorder: None })
     }
 }
 
