@@ -361,6 +361,37 @@ impl<'a> Lowerer<'a> {
         own || (enum_values(s).is_some() && (s.schema_data.nullable || enum_has_null(s)))
     }
 
+    /// A string's `date-time`, `date`, `uuid` or `byte` format as a doc line: the field is a
+    /// `String` that holds the text as sent (see the README for why), and this says what to
+    /// parse it as.
+    fn with_format_note<S: std::borrow::Borrow<Schema>>(
+        &self,
+        docs: Option<String>,
+        r: &'a ReferenceOr<S>,
+    ) -> Option<String> {
+        let Ok(resolved) = self.resolver.schema(r, &Pointer::root()) else {
+            return docs;
+        };
+        let SchemaKind::Type(Type::String(st)) = &resolved.item.schema_kind else {
+            return docs;
+        };
+        let note = match &st.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                "A date and time (`date-time`, RFC 3339), as sent."
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => {
+                "A date (`date`, RFC 3339 `full-date`), as sent."
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "Base64 text (`byte`), as sent.",
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => "A UUID (`uuid`), as sent.",
+            _ => return docs,
+        };
+        Some(match docs {
+            Some(d) => format!("{d}\n\n{note}"),
+            None => note.to_owned(),
+        })
+    }
+
     pub(super) fn type_name(&mut self, ctx: &Ctx, component: Option<&str>) -> String {
         match component {
             Some(_) => ctx.name.clone(),
@@ -591,6 +622,7 @@ impl<'a> Lowerer<'a> {
             if (request && read_only) || (!request && write_only) {
                 continue;
             }
+            let docs = self.with_format_note(docs, prop);
             let nullable = self.nullable(prop);
             let ty = self.schema(prop, &prop_ptr, &field_ctx);
             let rust = scope.claim(&naming::field_name(api));

@@ -373,7 +373,9 @@ pub struct Widget {
     pub weight: Option<f64>,
     pub active: bool,
     pub backup: Option<Priority>,
+    /// Base64 text (`byte`), as sent.
     pub blob: Option<String>,
+    /// A date and time (`date-time`, RFC 3339), as sent.
     pub created: Option<String>,
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// **Deprecated.**
@@ -384,6 +386,7 @@ pub struct Widget {
     pub mode: Option<WidgetMode>,
     pub priority: Priority,
     pub shade: Option<WidgetShade>,
+    /// A UUID (`uuid`), as sent.
     pub uid: Option<String>,
     /// Members the spec does not declare (from a newer API version, say), kept as sent.
     pub extra: serde_json::Map<String, serde_json::Value>,
