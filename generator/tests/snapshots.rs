@@ -64,8 +64,18 @@ fn config(name: &str, spec: &str) -> Config {
         },
         // `minimal` goes without the optional headers and `naming` without idempotency keys, so
         // the clients without them are compiled (and, for `naming`, tested) too.
+        // `stripe-v2` takes Stripe's own header names, so the v2-shaped calls are checked with
+        // the headers Stripe's binding sends.
         client: if name == "minimal" {
             ClientConfig::default()
+        } else if name == "stripe-v2" {
+            ClientConfig {
+                api_version_header: Some("Stripe-Version".to_owned()),
+                request_id_header: Some("Request-Id".to_owned()),
+                idempotency_header: Some("Idempotency-Key".to_owned()),
+                account_header: Some("Stripe-Account".to_owned()),
+                should_retry_header: Some("Stripe-Should-Retry".to_owned()),
+            }
         } else {
             ClientConfig {
                 api_version_header: Some("Api-Version".to_owned()),
