@@ -88,6 +88,17 @@ impl StructDef {
     }
 }
 
+impl TypeRef {
+    /// A file to upload, or a list of them: sent as multipart parts of their own.
+    pub fn is_file(&self) -> bool {
+        match self {
+            TypeRef::Binary => true,
+            TypeRef::Array(inner) => **inner == TypeRef::Binary,
+            _ => false,
+        }
+    }
+}
+
 impl Api {
     /// The type an alias stands for (aliases never name aliases), or `id` itself.
     pub fn resolve(&self, id: TypeId) -> TypeId {

@@ -282,3 +282,30 @@ async fn an_undeclared_template_variable_is_a_required_argument() {
     );
     assert_eq!(only(&server).target, "/owners/o%2F1/pets");
 }
+
+#[tokio::test]
+async fn one_file_or_a_list_of_files_goes_as_parts_that_share_the_name() {
+    let server = TestServer::start(vec![Reply::json(200, PET)]).await;
+    let params = pets::AlbumParams {
+        caption: Some("beach".into()),
+        images: Some(vec![
+            snapshot_requests::UploadFile::new("a.png", b"AA".to_vec()).content_type("image/png"),
+            snapshot_requests::UploadFile::new("b.png", b"BB".to_vec()),
+        ]),
+    };
+    assert_rex(pets::album(&client(&server), "p1", &params).await.unwrap());
+    let req = only(&server);
+    assert_eq!(req.target, "/pets/p1/album");
+    let content_type = req.header("content-type").unwrap().to_owned();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("a multipart content type");
+    let expected = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nbeach\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"images\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nAA\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"images\"; filename=\"b.png\"\r\n\r\nBB\r\n\
+         --{b}--\r\n",
+        b = boundary
+    );
+    assert_eq!(req.body_str(), expected);
+}

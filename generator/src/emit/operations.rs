@@ -339,10 +339,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             quote!(__headers.finish()?),
         )
     };
-    let files = fields.iter().filter(|f| f.ty == TypeRef::Binary).map(|f| {
+    // Each file field as a slice: a single file of none or one, or a list of files.
+    let files = fields.iter().filter(|f| f.ty.is_file()).map(|f| {
         let field = ident(&f.name.rust);
         let api_name = &f.name.api;
-        quote!((#api_name, params.#field.as_ref()))
+        if f.ty == TypeRef::Binary {
+            quote!((#api_name, params.#field.as_slice()))
+        } else {
+            quote!((#api_name, params.#field.as_deref().unwrap_or_default()))
+        }
     });
     // Every POST, PUT or PATCH sends its body, empty if need be (see the runtime's `send`).
     let body = match (body, params) {

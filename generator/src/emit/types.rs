@@ -380,7 +380,7 @@ fn emit_field(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
     // Request fields are all optional in Rust (so params are `Default`); required ones are
     // checked before sending. Query parameters are encoded one by one by the operation (their
     // style decides how), so the body encoding skips them; files go in parts of their own.
-    let attrs = if *wire != Wire::Body || *ty == TypeRef::Binary {
+    let attrs = if *wire != Wire::Body || ty.is_file() {
         quote!(#[serde(skip)])
     } else {
         quote!(#[serde(skip_serializing_if = "Option::is_none")])

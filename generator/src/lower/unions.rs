@@ -74,6 +74,19 @@ impl<'a> Lowerer<'a> {
             };
         }
 
+        // One file or a list of them (OpenAI's image edits) is a list of files in a request: a
+        // single file is a list of one, and each file travels as a part of its own.
+        if ctx.direction.is_request()
+            && members
+                .iter()
+                .all(|(_, m)| file_member(&self.resolver, m).is_some())
+            && members
+                .iter()
+                .any(|(_, m)| file_member(&self.resolver, m) == Some(true))
+        {
+            return TypeRef::Array(Box::new(TypeRef::Binary));
+        }
+
         let (id, _) = self.build_union(members, &kinds, at, ctx, component, docs);
         TypeRef::Named(id)
     }
@@ -207,13 +220,8 @@ impl<'a> Lowerer<'a> {
             variants.push((scope.claim(&wanted), ty));
         }
         // Files travel as multipart parts of their own, which a union's serializer cannot
-        // write (OpenAI's image edits take one file or a list of them).
-        let file = |t: &TypeRef| match t {
-            TypeRef::Binary => true,
-            TypeRef::Array(inner) => **inner == TypeRef::Binary,
-            _ => false,
-        };
-        if ctx.direction.is_request() && variants.iter().any(|(_, t)| file(t)) {
+        // write; a union of files alone became a list of files in `union_of`.
+        if ctx.direction.is_request() && variants.iter().any(|(_, t)| t.is_file()) {
             self.error(
                 at,
                 "a choice between files (`format: binary`) and other values is not supported in a request yet",
@@ -249,6 +257,25 @@ pub(super) enum Member {
 }
 
 /// A member's kind, looking through `$ref`s (`depth` stops a union that contains itself).
+/// `Some(false)` for a file (`format: binary`), `Some(true)` for a list of files, looking
+/// through `$ref`s; `None` for anything else.
+fn file_member<'a>(resolver: &Resolver<'a>, r: &'a ReferenceOr<Schema>) -> Option<bool> {
+    let resolved = resolver.schema(r, &Pointer::root()).ok()?;
+    let is_file = |s: &Schema| {
+        matches!(&s.schema_kind, SchemaKind::Type(Type::String(st))
+            if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary))
+    };
+    match &resolved.item.schema_kind {
+        _ if is_file(resolved.item) => Some(false),
+        SchemaKind::Type(Type::Array(a)) => {
+            let items = a.items.as_ref()?.clone().unbox();
+            let items = resolver.schema(&items, &Pointer::root()).ok()?;
+            is_file(items.item).then_some(true)
+        }
+        _ => None,
+    }
+}
+
 pub(super) fn member_kind<'a, S: std::borrow::Borrow<Schema>>(
     resolver: &Resolver<'a>,
     r: &'a ReferenceOr<S>,

@@ -18,3 +18,4 @@ pub use runtime::{
     DEFAULT_TIMEOUT,
 };
 pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;
+pub use runtime::UploadFile;

@@ -2,6 +2,14 @@
 //! Operations under `/pets`.
 pub mod notes;
 pub mod photo;
+/// Parameters for [`album`].
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct AlbumParams {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    #[serde(skip)]
+    pub images: Option<Vec<crate::UploadFile>>,
+}
 /// Parameters for [`create`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CreateParams {
@@ -182,6 +190,41 @@ impl<'de> serde::Deserialize<'de> for UpdatePetParamsXRegion {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
+}
+/// One file or a list of files (as OpenAI's image edits take), sent as multipart parts.
+///
+/// `POST /pets/{id}/album` (operationId `addToAlbum`)
+pub fn album<'a>(
+    client: &'a crate::Client,
+    id: &str,
+    params: &AlbumParams,
+) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
+    fn __request(
+        id: &str,
+        params: &AlbumParams,
+    ) -> crate::Result<crate::runtime::Request> {
+        if params.images.is_none() {
+            return Err(crate::InvalidArgument::new("images", "is required").into());
+        }
+        let id = crate::runtime::path_segment("id", id, None)?;
+        Ok(crate::runtime::Request {
+            method: reqwest::Method::POST,
+            server: None,
+            template: "/pets/{id}/album",
+            path: format!("/pets/{id}/album"),
+            query: None,
+            headers: Vec::new(),
+            body: Some(
+                crate::runtime::Body::Multipart(
+                    crate::runtime::multipart(
+                        params,
+                        &[("images", params.images.as_deref().unwrap_or_default())],
+                    )?,
+                ),
+            ),
+        })
+    }
+    client.execute(__request(id, params))
 }
 /// Creates a pet from JSON (a form is offered too; JSON wins).
 ///

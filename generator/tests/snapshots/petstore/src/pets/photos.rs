@@ -33,7 +33,10 @@ pub fn create<'a>(
             headers: Vec::new(),
             body: Some(
                 crate::runtime::Body::Multipart(
-                    crate::runtime::multipart(params, &[("file", params.file.as_ref())])?,
+                    crate::runtime::multipart(
+                        params,
+                        &[("file", params.file.as_slice())],
+                    )?,
                 ),
             ),
         })

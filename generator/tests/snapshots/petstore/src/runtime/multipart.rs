@@ -49,8 +49,9 @@ pub(crate) struct Multipart {
 }
 
 /// A `multipart/form-data` body: `params`' fields as text parts named the way form fields are
-/// (`a[b]`, `a[0]`), then one part per file that is set.
-pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, Option<&UploadFile>)]) -> Result<Multipart> {
+/// (`a[b]`, `a[0]`), then one part per file that is set; the files of a list field are parts
+/// that share its name.
+pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, &[UploadFile])]) -> Result<Multipart> {
     let texts = super::form::form_pairs(params)?;
     let boundary = format!("--------------------------{}", super::options::uuid_v4().replace('-', ""));
     let mut body = Vec::new();
@@ -63,8 +64,7 @@ pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, Option<&Upload
         body.extend_from_slice(text.as_bytes());
         body.extend_from_slice(b"\r\n");
     }
-    for (name, file) in files {
-        let Some(file) = file else { continue };
+    for (name, file) in files.iter().flat_map(|(name, list)| list.iter().map(move |file| (name, file))) {
         start(&mut body, name);
         body.extend_from_slice(format!("; filename=\"{}\"", quoted(&file.file_name)).as_bytes());
         if let Some(content_type) = &file.content_type {

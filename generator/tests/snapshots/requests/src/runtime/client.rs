@@ -222,6 +222,10 @@ impl Client {
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(CONTENT_LENGTH, form.len())
                     .body(form.clone()),
+                Some(Body::Multipart(multipart)) => builder
+                    .header(CONTENT_TYPE, multipart.content_type.as_str())
+                    .header(CONTENT_LENGTH, multipart.body.len())
+                    .body(multipart.body.clone()),
                 Some(Body::Raw { content_type, bytes }) => builder
                     .header(CONTENT_TYPE, *content_type)
                     .header(CONTENT_LENGTH, bytes.len())
@@ -369,6 +373,8 @@ pub(crate) struct Request {
 pub(crate) enum Body {
     /// `application/x-www-form-urlencoded`, already encoded.
     Form(String),
+    /// `multipart/form-data`, kept as parts so each attempt can send it again.
+    Multipart(super::multipart::Multipart),
     /// A body of its own (JSON, text or bytes), sent with the spec's media type.
     Raw { content_type: &'static str, bytes: Vec<u8> },
 }

@@ -4,6 +4,13 @@ use serde::Serialize;
 
 use super::error::{InvalidArgument, Result};
 
+/// Parameters as form pairs, in the order the struct declares them.
+pub(super) fn form_pairs<T: Serialize>(params: &T) -> Result<Vec<(String, String)>> {
+    let mut writer = FormWriter { pairs: Vec::new(), key: String::new(), explode: false, depth: 0 };
+    params.serialize(&mut writer).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
+    Ok(writer.pairs)
+}
+
 /// A serde serializer that writes form pairs directly, for bodies and query strings alike.
 /// Going through `serde_json::Value` instead would compile a second encoder for every
 /// parameter type, which in a binding of thousands of types is a measurable part of the build.

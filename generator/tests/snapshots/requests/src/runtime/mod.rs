@@ -6,6 +6,7 @@ mod error;
 mod expandable;
 mod json;
 mod form;
+mod multipart;
 mod options;
 mod path;
 pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
@@ -17,6 +18,8 @@ pub(crate) use json::{deserialize_object, required, FromObject, Key};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
 pub(crate) use form::Query;
+pub(crate) use multipart::multipart;
+pub use multipart::UploadFile;
 pub(crate) use path::path_segment;
 pub(crate) use options::ParamHeaders;
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
