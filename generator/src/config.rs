@@ -94,6 +94,12 @@ pub struct ClientConfig {
     /// Response header by which the server says whether to retry (Stripe: `Stripe-Should-Retry`).
     #[serde(default)]
     pub should_retry_header: Option<String>,
+    /// The security scheme (a key of `components.securitySchemes`) whose secret
+    /// `Client::new(key)` takes (Stripe: `bearerAuth`). Without it, the only scheme the spec
+    /// declares when there is one that takes a single secret; otherwise `Client::new()` takes no
+    /// key and credentials are set with the builder's method per scheme.
+    #[serde(default)]
+    pub key_scheme: Option<String>,
 }
 
 /// How descriptions become rustdoc.

@@ -4,9 +4,7 @@
 pub fn retrieve<'a>(
     client: &'a crate::Client,
     r#type: &str,
-) -> impl std::future::Future<
-    Output = crate::Result<crate::types::OptionType>,
-> + Send + 'a {
+) -> impl std::future::Future<Output = crate::Result<crate::types::OptionType>> + Send + 'a {
     fn __request(r#type: &str) -> crate::Result<crate::runtime::Request> {
         let type_ = crate::runtime::path_segment("type", r#type, None)?;
         Ok(crate::runtime::Request {
@@ -16,6 +14,7 @@ pub fn retrieve<'a>(
             path: format!("/v1/types/{type_}"),
             query: None,
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(r#type))

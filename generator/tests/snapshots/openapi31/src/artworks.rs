@@ -10,9 +10,7 @@ pub struct ListParams {
 pub fn list<'a>(
     client: &'a crate::Client,
     params: &ListParams,
-) -> impl std::future::Future<
-    Output = crate::Result<Vec<crate::types::Artwork>>,
-> + Send + 'a {
+) -> impl std::future::Future<Output = crate::Result<Vec<crate::types::Artwork>>> + Send + 'a {
     fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
         let mut __query = crate::runtime::Query::new();
         __query.push("limit", params.limit.as_ref(), false)?;
@@ -23,6 +21,7 @@ pub fn list<'a>(
             path: "/artworks".to_owned(),
             query: __query.finish(),
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(params))
@@ -31,9 +30,7 @@ pub fn list<'a>(
 pub fn retrieve<'a>(
     client: &'a crate::Client,
     artwork: &str,
-) -> impl std::future::Future<
-    Output = crate::Result<crate::types::Artwork>,
-> + Send + 'a {
+) -> impl std::future::Future<Output = crate::Result<crate::types::Artwork>> + Send + 'a {
     fn __request(artwork: &str) -> crate::Result<crate::runtime::Request> {
         let artwork = crate::runtime::path_segment("artwork", artwork, None)?;
         Ok(crate::runtime::Request {
@@ -43,6 +40,7 @@ pub fn retrieve<'a>(
             path: format!("/artworks/{artwork}"),
             query: None,
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(artwork))

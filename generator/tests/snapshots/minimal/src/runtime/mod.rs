@@ -6,14 +6,19 @@ mod error;
 mod expandable;
 mod json;
 mod options;
-pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
-pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Request;
-pub(crate) use json::{deserialize_object, required, FromObject, Key};
+pub use client::{
+    Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+};
+pub use error::{
+    ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result,
+    TransportError,
+};
+pub use expandable::{Expandable, HasId};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
-pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
-pub use expandable::{Expandable, HasId};
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
+pub use options::{RequestOptions, ResponseMeta};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;

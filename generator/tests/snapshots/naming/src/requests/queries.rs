@@ -31,6 +31,7 @@ pub fn retrieve<'a>(
             path: format!("/v1/requests/{request}/queries/{query}"),
             query: __query.finish(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(request, query, params))

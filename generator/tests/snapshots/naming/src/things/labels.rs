@@ -14,6 +14,7 @@ pub fn list<'a>(
             path: format!("/v1/things/{id}/labels"),
             query: None,
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(id))
@@ -21,9 +22,8 @@ pub fn list<'a>(
 /// `GET /v1/things/labels` (operationId `ListAllLabels`)
 pub fn retrieve<'a>(
     client: &'a crate::Client,
-) -> impl std::future::Future<
-    Output = crate::Result<std::collections::BTreeMap<String, i64>>,
-> + Send + 'a {
+) -> impl std::future::Future<Output = crate::Result<std::collections::BTreeMap<String, i64>>> + Send + 'a
+{
     fn __request() -> crate::Result<crate::runtime::Request> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,
@@ -32,6 +32,7 @@ pub fn retrieve<'a>(
             path: "/v1/things/labels".to_owned(),
             query: None,
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request())

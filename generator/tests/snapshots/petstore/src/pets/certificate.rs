@@ -14,6 +14,7 @@ pub fn retrieve<'a>(
             path: format!("/v1/pets/{pet}/certificate"),
             query: None,
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute_bytes(__request(pet))
