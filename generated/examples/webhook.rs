@@ -21,15 +21,8 @@ use stripe_api::{Webhook, WEBHOOK_SIGNATURE_HEADER};
 
 /// The handler takes the body as `Bytes`, exactly as sent. Never take `Json<…>` or a `String`
 /// you re-encode: the signature covers the bytes, and re-encoded JSON does not match it.
-pub async fn webhook(
-    State(hook): State<Arc<Webhook>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, String) {
-    let signature = headers
-        .get(WEBHOOK_SIGNATURE_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
+pub async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+    let signature = headers.get(WEBHOOK_SIGNATURE_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     let event = match hook.construct_event(&body, signature) {
         Ok(event) => event,
         // Signed, but not an event this binding can read (say, rendered in an API version
@@ -39,16 +32,9 @@ pub async fn webhook(
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()),
     };
     match (&event.r#type, &event.data.object) {
-        (
-            EventType::IdentityVerificationSessionRedacted,
-            EventDataObject::VerificationSession(object),
-        ) => (
-            StatusCode::OK,
-            format!(
-                "{}: {}",
-                "identity.verification_session.redacted", object.id
-            ),
-        ),
+        (EventType::IdentityVerificationSessionRedacted, EventDataObject::VerificationSession(object)) => {
+            (StatusCode::OK, format!("{}: {}", "identity.verification_session.redacted", object.id))
+        }
         // Every other type, including types newer than this binding (`Unknown`).
         (other, _) => (StatusCode::OK, format!("not handled: {other}")),
     }
@@ -56,9 +42,7 @@ pub async fn webhook(
 
 /// The router, with the verifier as shared state.
 pub fn app(hook: Webhook) -> Router {
-    Router::new()
-        .route("/webhook", post(webhook))
-        .with_state(Arc::new(hook))
+    Router::new().route("/webhook", post(webhook)).with_state(Arc::new(hook))
 }
 
 #[tokio::main]

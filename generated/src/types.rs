@@ -21,15 +21,25 @@ pub struct Address {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Address {
     const NAME: &'static str = "Address";
-    const FIELDS: &'static [&'static str] =
-        &["city", "country", "line1", "line2", "postal_code", "state"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    const FIELDS: &'static [&'static str] = &[
+        "city",
+        "country",
+        "line1",
+        "line2",
+        "postal_code",
+        "state",
+    ];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut city = None;
         let mut country = None;
         let mut line1 = None;
@@ -110,7 +120,9 @@ pub struct ApiErrors {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for ApiErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -131,7 +143,9 @@ impl crate::runtime::FromObject for ApiErrors {
         "source",
         "type",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut charge = None;
         let mut code = None;
         let mut decline_code = None;
@@ -190,20 +204,16 @@ impl serde::Serialize for ApiErrors {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 1
-            + usize::from(self.charge.is_some())
-            + usize::from(self.code.is_some())
-            + usize::from(self.decline_code.is_some())
-            + usize::from(self.doc_url.is_some())
-            + usize::from(self.message.is_some())
+        let len = 1 + usize::from(self.charge.is_some())
+            + usize::from(self.code.is_some()) + usize::from(self.decline_code.is_some())
+            + usize::from(self.doc_url.is_some()) + usize::from(self.message.is_some())
             + usize::from(self.param.is_some())
             + usize::from(self.payment_intent.is_some())
             + usize::from(self.payment_method.is_some())
             + usize::from(self.payment_method_type.is_some())
             + usize::from(self.request_log_url.is_some())
             + usize::from(self.setup_intent.is_some())
-            + usize::from(self.source.is_some())
-            + extra.clone().count();
+            + usize::from(self.source.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.charge {
             map.serialize_entry("charge", value)?;
@@ -297,7 +307,9 @@ impl serde::Serialize for ApiErrorsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiErrorsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -310,14 +322,18 @@ pub struct Error {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Error {
     const NAME: &'static str = "Error";
     const FIELDS: &'static [&'static str] = &["error"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut error = None;
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -375,7 +391,9 @@ pub struct Event {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -393,7 +411,9 @@ impl crate::runtime::FromObject for Event {
         "request",
         "type",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut account = None;
         let mut api_version = None;
         let mut created = None;
@@ -431,7 +451,10 @@ impl crate::runtime::FromObject for Event {
             id: crate::runtime::required(id, "id")?,
             livemode: crate::runtime::required(livemode, "livemode")?,
             object: crate::runtime::required(object, "object")?,
-            pending_webhooks: crate::runtime::required(pending_webhooks, "pending_webhooks")?,
+            pending_webhooks: crate::runtime::required(
+                pending_webhooks,
+                "pending_webhooks",
+            )?,
             request,
             r#type: crate::runtime::required(r#type, "type")?,
             extra: __extra,
@@ -485,24 +508,35 @@ impl serde::Serialize for EventDataObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventDataObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw =
-            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
         let (tag, deleted) = crate::runtime::union_tag(text);
         match (tag.as_deref(), deleted) {
-            (Some("event"), false) => crate::runtime::decode_member(text)
-                .map(Self::Event)
-                .map_err(serde::de::Error::custom),
-            (Some("identity.verification_report"), false) => crate::runtime::decode_member(text)
-                .map(Self::VerificationReport)
-                .map_err(serde::de::Error::custom),
-            (Some("identity.verification_session"), false) => crate::runtime::decode_member(text)
-                .map(Self::VerificationSession)
-                .map_err(serde::de::Error::custom),
-            _ => crate::runtime::decode_member(text)
-                .map(Self::Unknown)
-                .map_err(serde::de::Error::custom),
+            (Some("event"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Event)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("identity.verification_report"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::VerificationReport)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("identity.verification_session"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::VerificationSession)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
         }
     }
 }
@@ -543,7 +577,9 @@ impl serde::Serialize for EventObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -571,16 +607,24 @@ impl EventType {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IdentityVerificationSessionCanceled => "identity.verification_session.canceled",
-            Self::IdentityVerificationSessionCreated => "identity.verification_session.created",
+            Self::IdentityVerificationSessionCanceled => {
+                "identity.verification_session.canceled"
+            }
+            Self::IdentityVerificationSessionCreated => {
+                "identity.verification_session.created"
+            }
             Self::IdentityVerificationSessionProcessing => {
                 "identity.verification_session.processing"
             }
-            Self::IdentityVerificationSessionRedacted => "identity.verification_session.redacted",
+            Self::IdentityVerificationSessionRedacted => {
+                "identity.verification_session.redacted"
+            }
             Self::IdentityVerificationSessionRequiresInput => {
                 "identity.verification_session.requires_input"
             }
-            Self::IdentityVerificationSessionVerified => "identity.verification_session.verified",
+            Self::IdentityVerificationSessionVerified => {
+                "identity.verification_session.verified"
+            }
             Self::Unknown(value) => value,
         }
     }
@@ -588,16 +632,24 @@ impl EventType {
 impl From<&str> for EventType {
     fn from(value: &str) -> Self {
         match value {
-            "identity.verification_session.canceled" => Self::IdentityVerificationSessionCanceled,
-            "identity.verification_session.created" => Self::IdentityVerificationSessionCreated,
+            "identity.verification_session.canceled" => {
+                Self::IdentityVerificationSessionCanceled
+            }
+            "identity.verification_session.created" => {
+                Self::IdentityVerificationSessionCreated
+            }
             "identity.verification_session.processing" => {
                 Self::IdentityVerificationSessionProcessing
             }
-            "identity.verification_session.redacted" => Self::IdentityVerificationSessionRedacted,
+            "identity.verification_session.redacted" => {
+                Self::IdentityVerificationSessionRedacted
+            }
             "identity.verification_session.requires_input" => {
                 Self::IdentityVerificationSessionRequiresInput
             }
-            "identity.verification_session.verified" => Self::IdentityVerificationSessionVerified,
+            "identity.verification_session.verified" => {
+                Self::IdentityVerificationSessionVerified
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -613,7 +665,9 @@ impl serde::Serialize for EventType {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -631,14 +685,18 @@ pub struct GelatoDataDocumentReportDateOfBirth {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoDataDocumentReportDateOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoDataDocumentReportDateOfBirth {
     const NAME: &'static str = "GelatoDataDocumentReportDateOfBirth";
     const FIELDS: &'static [&'static str] = &["day", "month", "year"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut day = None;
         let mut month = None;
         let mut year = None;
@@ -717,7 +775,9 @@ pub struct GelatoDocumentReport {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -737,7 +797,9 @@ impl crate::runtime::FromObject for GelatoDocumentReport {
         "status",
         "type",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut address = None;
         let mut dob = None;
         let mut error = None;
@@ -824,14 +886,18 @@ pub struct GelatoDocumentReportError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoDocumentReportError {
     const NAME: &'static str = "GelatoDocumentReportError";
     const FIELDS: &'static [&'static str] = &["code", "reason"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut code = None;
         let mut reason = None;
         let mut __extra = serde_json::Map::new();
@@ -912,7 +978,9 @@ impl serde::Serialize for GelatoDocumentReportErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -958,7 +1026,9 @@ impl serde::Serialize for GelatoDocumentReportStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1008,7 +1078,9 @@ impl serde::Serialize for GelatoDocumentReportType {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1034,7 +1106,9 @@ pub struct GelatoIdNumberReport {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -1049,7 +1123,9 @@ impl crate::runtime::FromObject for GelatoIdNumberReport {
         "last_name",
         "status",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut dob = None;
         let mut error = None;
         let mut first_name = None;
@@ -1116,14 +1192,18 @@ pub struct GelatoIdNumberReportError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoIdNumberReportError {
     const NAME: &'static str = "GelatoIdNumberReportError";
     const FIELDS: &'static [&'static str] = &["code", "reason"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut code = None;
         let mut reason = None;
         let mut __extra = serde_json::Map::new();
@@ -1176,7 +1256,9 @@ impl GelatoIdNumberReportErrorCode {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IdNumberInsufficientDocumentData => "id_number_insufficient_document_data",
+            Self::IdNumberInsufficientDocumentData => {
+                "id_number_insufficient_document_data"
+            }
             Self::IdNumberMismatch => "id_number_mismatch",
             Self::IdNumberUnverifiedOther => "id_number_unverified_other",
             Self::Unknown(value) => value,
@@ -1186,7 +1268,9 @@ impl GelatoIdNumberReportErrorCode {
 impl From<&str> for GelatoIdNumberReportErrorCode {
     fn from(value: &str) -> Self {
         match value {
-            "id_number_insufficient_document_data" => Self::IdNumberInsufficientDocumentData,
+            "id_number_insufficient_document_data" => {
+                Self::IdNumberInsufficientDocumentData
+            }
             "id_number_mismatch" => Self::IdNumberMismatch,
             "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
             other => Self::Unknown(other.to_owned()),
@@ -1204,7 +1288,9 @@ impl serde::Serialize for GelatoIdNumberReportErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1254,7 +1340,9 @@ impl serde::Serialize for GelatoIdNumberReportIdNumberType {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1276,7 +1364,9 @@ pub struct GelatoReportDocumentOptions {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -1288,7 +1378,9 @@ impl crate::runtime::FromObject for GelatoReportDocumentOptions {
         "require_live_capture",
         "require_matching_selfie",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut allowed_types = None;
         let mut require_id_number = None;
         let mut require_live_capture = None;
@@ -1354,14 +1446,18 @@ pub struct GelatoReportIdNumberOptions {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoReportIdNumberOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoReportIdNumberOptions {
     const NAME: &'static str = "GelatoReportIdNumberOptions";
     const FIELDS: &'static [&'static str] = &[];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
             let __value = __map.next_value()?;
@@ -1398,14 +1494,18 @@ pub struct GelatoSelfieReport {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoSelfieReport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoSelfieReport {
     const NAME: &'static str = "GelatoSelfieReport";
     const FIELDS: &'static [&'static str] = &["document", "error", "selfie", "status"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut document = None;
         let mut error = None;
         let mut selfie = None;
@@ -1460,14 +1560,18 @@ pub struct GelatoSelfieReportError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoSelfieReportError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoSelfieReportError {
     const NAME: &'static str = "GelatoSelfieReportError";
     const FIELDS: &'static [&'static str] = &["code", "reason"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut code = None;
         let mut reason = None;
         let mut __extra = serde_json::Map::new();
@@ -1552,7 +1656,9 @@ impl serde::Serialize for GelatoSelfieReportErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoSelfieReportErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1575,14 +1681,18 @@ pub struct GelatoSessionLastError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoSessionLastError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoSessionLastError {
     const NAME: &'static str = "GelatoSessionLastError";
     const FIELDS: &'static [&'static str] = &["code", "reason"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut code = None;
         let mut reason = None;
         let mut __extra = serde_json::Map::new();
@@ -1666,7 +1776,9 @@ impl GelatoSessionLastErrorCode {
             Self::DocumentExpired => "document_expired",
             Self::DocumentTypeNotSupported => "document_type_not_supported",
             Self::DocumentUnverifiedOther => "document_unverified_other",
-            Self::IdNumberInsufficientDocumentData => "id_number_insufficient_document_data",
+            Self::IdNumberInsufficientDocumentData => {
+                "id_number_insufficient_document_data"
+            }
             Self::IdNumberMismatch => "id_number_mismatch",
             Self::IdNumberUnverifiedOther => "id_number_unverified_other",
             Self::SelfieDocumentMissingPhoto => "selfie_document_missing_photo",
@@ -1688,7 +1800,9 @@ impl From<&str> for GelatoSessionLastErrorCode {
             "document_expired" => Self::DocumentExpired,
             "document_type_not_supported" => Self::DocumentTypeNotSupported,
             "document_unverified_other" => Self::DocumentUnverifiedOther,
-            "id_number_insufficient_document_data" => Self::IdNumberInsufficientDocumentData,
+            "id_number_insufficient_document_data" => {
+                Self::IdNumberInsufficientDocumentData
+            }
             "id_number_mismatch" => Self::IdNumberMismatch,
             "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
             "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
@@ -1711,7 +1825,9 @@ impl serde::Serialize for GelatoSessionLastErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for GelatoSessionLastErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -1725,14 +1841,18 @@ pub struct GelatoVerificationReportOptions {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoVerificationReportOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for GelatoVerificationReportOptions {
     const NAME: &'static str = "GelatoVerificationReportOptions";
     const FIELDS: &'static [&'static str] = &["document", "id_number"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut document = None;
         let mut id_number = None;
         let mut __extra = serde_json::Map::new();
@@ -1759,8 +1879,7 @@ impl serde::Serialize for GelatoVerificationReportOptions {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
         let len = usize::from(self.document.is_some())
-            + usize::from(self.id_number.is_some())
-            + extra.clone().count();
+            + usize::from(self.id_number.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.document {
             map.serialize_entry("document", value)?;
@@ -1795,7 +1914,9 @@ pub struct GelatoVerifiedOutputs {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputs {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -1809,7 +1930,9 @@ impl crate::runtime::FromObject for GelatoVerifiedOutputs {
         "id_number_type",
         "last_name",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut address = None;
         let mut dob = None;
         let mut first_name = None;
@@ -1874,14 +1997,18 @@ pub struct NotificationEventData {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for NotificationEventData {
     const NAME: &'static str = "NotificationEventData";
     const FIELDS: &'static [&'static str] = &["object", "previous_attributes"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut object = None;
         let mut previous_attributes = None;
         let mut __extra = serde_json::Map::new();
@@ -1907,7 +2034,8 @@ impl serde::Serialize for NotificationEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 1 + usize::from(self.previous_attributes.is_some()) + extra.clone().count();
+        let len = 1 + usize::from(self.previous_attributes.is_some())
+            + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("object", &self.object)?;
         if let Some(value) = &self.previous_attributes {
@@ -1930,14 +2058,18 @@ pub struct NotificationEventRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for NotificationEventRequest {
     const NAME: &'static str = "NotificationEventRequest";
     const FIELDS: &'static [&'static str] = &["id", "idempotency_key"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut id = None;
         let mut idempotency_key = None;
         let mut __extra = serde_json::Map::new();
@@ -1996,7 +2128,9 @@ pub struct VerificationReport {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -2014,7 +2148,9 @@ impl crate::runtime::FromObject for VerificationReport {
         "type",
         "verification_session",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut created = None;
         let mut document = None;
         let mut id = None;
@@ -2064,12 +2200,9 @@ impl serde::Serialize for VerificationReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 5
-            + usize::from(self.document.is_some())
-            + usize::from(self.id_number.is_some())
-            + usize::from(self.options.is_some())
-            + usize::from(self.selfie.is_some())
-            + usize::from(self.r#type.is_some())
+        let len = 5 + usize::from(self.document.is_some())
+            + usize::from(self.id_number.is_some()) + usize::from(self.options.is_some())
+            + usize::from(self.selfie.is_some()) + usize::from(self.r#type.is_some())
             + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("created", &self.created)?;
@@ -2140,7 +2273,9 @@ impl serde::Serialize for VerificationReportObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2186,7 +2321,9 @@ impl serde::Serialize for VerificationReportType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2226,7 +2363,9 @@ pub struct VerificationSession {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSession {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -2248,7 +2387,9 @@ impl crate::runtime::FromObject for VerificationSession {
         "url",
         "verified_outputs",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut client_secret = None;
         let mut created = None;
         let mut id = None;
@@ -2371,7 +2512,9 @@ impl serde::Serialize for VerificationSessionObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2385,14 +2528,18 @@ pub struct VerificationSessionRedaction {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for VerificationSessionRedaction {
     const NAME: &'static str = "VerificationSessionRedaction";
     const FIELDS: &'static [&'static str] = &["status"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut status = None;
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -2465,7 +2612,9 @@ impl serde::Serialize for VerificationSessionRedactionStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionRedactionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -2519,7 +2668,9 @@ impl serde::Serialize for VerificationSessionStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }

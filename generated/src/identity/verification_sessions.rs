@@ -18,9 +18,13 @@ pub fn redact<'a>(
     client: &'a crate::Client,
     session: &str,
     params: &RedactParams,
-) -> impl std::future::Future<Output = crate::Result<crate::types::VerificationSession>> + Send + 'a
-{
-    fn __request(session: &str, params: &RedactParams) -> crate::Result<crate::runtime::Request> {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::VerificationSession>,
+> + Send + 'a {
+    fn __request(
+        session: &str,
+        params: &RedactParams,
+    ) -> crate::Result<crate::runtime::Request> {
         let session = crate::runtime::path_segment("session", session, Some(5000))?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -28,9 +32,7 @@ pub fn redact<'a>(
             template: "/v1/identity/verification_sessions/{session}/redact",
             path: format!("/v1/identity/verification_sessions/{session}/redact"),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0], &[1]],
         })
     }

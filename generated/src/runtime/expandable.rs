@@ -43,10 +43,7 @@ impl<T> Expandable<T> {
 
 // Not behind the `serialize` feature: requests send id-or-object values too.
 impl<T: serde::Serialize> serde::Serialize for Expandable<T> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Expandable::Id(id) => serializer.serialize_str(id),
             Expandable::Object(object) => object.serialize(serializer),
@@ -62,13 +59,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Expandable<T> {
         let raw = <Box<serde_json::value::RawValue> as Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
         if text.starts_with('"') {
-            super::json::decode_member(text)
-                .map(Expandable::Id)
-                .map_err(de::Error::custom)
+            super::json::decode_member(text).map(Expandable::Id).map_err(de::Error::custom)
         } else {
-            super::json::decode_member(text)
-                .map(|o| Expandable::Object(Box::new(o)))
-                .map_err(de::Error::custom)
+            super::json::decode_member(text).map(|o| Expandable::Object(Box::new(o))).map_err(de::Error::custom)
         }
     }
 }

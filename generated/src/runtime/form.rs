@@ -12,15 +12,8 @@ pub(crate) fn form_encode<T: Serialize>(params: &T) -> Result<String> {
 
 /// Parameters as form pairs, in the order the struct declares them.
 pub(super) fn form_pairs<T: Serialize>(params: &T) -> Result<Vec<(String, String)>> {
-    let mut writer = FormWriter {
-        pairs: Vec::new(),
-        key: String::new(),
-        explode: false,
-        depth: 0,
-    };
-    params
-        .serialize(&mut writer)
-        .map_err(|e| InvalidArgument::new("params", e.to_string()))?;
+    let mut writer = FormWriter { pairs: Vec::new(), key: String::new(), explode: false, depth: 0 };
+    params.serialize(&mut writer).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
     Ok(writer.pairs)
 }
 
@@ -122,9 +115,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         // Written as JSON writes numbers (`1.0`, `0.25`); NaN and infinities have no form.
         match serde_json::Number::from_f64(v) {
             Some(n) => self.leaf(n.to_string()),
-            None => Err(serde_json::Error::custom(format!(
-                "{v} is not a number the API accepts"
-            ))),
+            None => Err(serde_json::Error::custom(format!("{v} is not a number the API accepts"))),
         }
     }
     fn serialize_char(self, v: char) -> Done {
@@ -157,36 +148,17 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Done {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Done {
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> Done {
         self.nested(variant, value, false)
     }
     fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+        Ok(Items { writer: self, index: 0 })
     }
     fn serialize_tuple(self, _: usize) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+        Ok(Items { writer: self, index: 0 })
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> std::result::Result<Items<'a>, serde_json::Error> {
+        Ok(Items { writer: self, index: 0 })
     }
     fn serialize_tuple_variant(
         self,
@@ -195,24 +167,12 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         _: &'static str,
         _: usize,
     ) -> std::result::Result<Self::SerializeTupleVariant, serde_json::Error> {
-        Err(serde_json::Error::custom(format!(
-            "{name}: tuple variants have no form encoding"
-        )))
+        Err(serde_json::Error::custom(format!("{name}: tuple variants have no form encoding")))
     }
-    fn serialize_map(
-        self,
-        _: Option<usize>,
-    ) -> std::result::Result<Entries<'a>, serde_json::Error> {
-        Ok(Entries {
-            writer: self,
-            key: String::new(),
-        })
+    fn serialize_map(self, _: Option<usize>) -> std::result::Result<Entries<'a>, serde_json::Error> {
+        Ok(Entries { writer: self, key: String::new() })
     }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<Self, serde_json::Error> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> std::result::Result<Self, serde_json::Error> {
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -222,9 +182,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         _: &'static str,
         _: usize,
     ) -> std::result::Result<Self::SerializeStructVariant, serde_json::Error> {
-        Err(serde_json::Error::custom(format!(
-            "{name}: struct variants have no form encoding"
-        )))
+        Err(serde_json::Error::custom(format!("{name}: struct variants have no form encoding")))
     }
 }
 
@@ -311,10 +269,10 @@ impl ser::SerializeMap for Entries<'_> {
     }
 }
 fn encode(pairs: &[(String, String)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
+
+
 
 #[cfg(test)]
 mod tests {

@@ -4,35 +4,28 @@
 mod client;
 mod error;
 mod expandable;
-mod form;
 mod json;
+mod form;
 mod options;
 mod path;
 #[cfg(feature = "webhooks")]
 mod webhook;
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
+pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
-pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
-pub use client::{
-    Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-};
-pub use error::{
-    ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result,
-    TransportError,
-};
-pub use expandable::{Expandable, HasId};
-pub(crate) use form::form_encode;
 pub(crate) use json::decode_member;
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
 pub(crate) use json::union_tag;
-pub(crate) use json::{deserialize_object, required, FromObject, Key};
-pub use options::{RequestOptions, ResponseMeta};
+pub(crate) use form::form_encode;
 pub(crate) use path::path_segment;
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use expandable::{Expandable, HasId};
 #[cfg(feature = "webhooks")]
-pub use webhook::{
-    Webhook, WebhookError, WebhookErrorKind, DEFAULT_WEBHOOK_TOLERANCE, WEBHOOK_SIGNATURE_HEADER,
-};
+pub use webhook::{Webhook, WebhookError, WebhookErrorKind, DEFAULT_WEBHOOK_TOLERANCE, WEBHOOK_SIGNATURE_HEADER};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;

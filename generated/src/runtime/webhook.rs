@@ -43,10 +43,7 @@ impl Webhook {
     /// rolled, requests are signed with the old and the new one.
     pub fn with_secrets<S: Into<String>>(secrets: impl IntoIterator<Item = S>) -> Webhook {
         Webhook {
-            secrets: secrets
-                .into_iter()
-                .map(|s| s.into().into_bytes().into_boxed_slice())
-                .collect(),
+            secrets: secrets.into_iter().map(|s| s.into().into_bytes().into_boxed_slice()).collect(),
             tolerance: DEFAULT_WEBHOOK_TOLERANCE,
         }
     }
@@ -66,12 +63,7 @@ impl Webhook {
     }
 
     /// [`Webhook::verify`] as if the clock read `now`.
-    pub fn verify_at(
-        &self,
-        body: &[u8],
-        signature: impl AsRef<[u8]>,
-        now: SystemTime,
-    ) -> Result<(), WebhookError> {
+    pub fn verify_at(&self, body: &[u8], signature: impl AsRef<[u8]>, now: SystemTime) -> Result<(), WebhookError> {
         let header = Header::parse(signature.as_ref())?;
         if header.v1.is_empty() {
             return Err(WebhookError::new(
@@ -81,23 +73,16 @@ impl Webhook {
         }
         // An empty secret (an unset environment variable, say) would accept anyone's
         // signature made with an empty key, so it matches nothing.
-        let matched = self
-            .secrets
-            .iter()
-            .filter(|secret| !secret.is_empty())
-            .any(|secret| {
-                let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-                    return false;
-                };
-                mac.update(header.timestamp_text.as_bytes());
-                mac.update(b".");
-                mac.update(body);
-                // `verify_slice` compares in constant time.
-                header
-                    .v1
-                    .iter()
-                    .any(|signature| mac.clone().verify_slice(signature).is_ok())
-            });
+        let matched = self.secrets.iter().filter(|secret| !secret.is_empty()).any(|secret| {
+            let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
+                return false;
+            };
+            mac.update(header.timestamp_text.as_bytes());
+            mac.update(b".");
+            mac.update(body);
+            // `verify_slice` compares in constant time.
+            header.v1.iter().any(|signature| mac.clone().verify_slice(signature).is_ok())
+        });
         if !matched {
             return Err(WebhookError::new(
                 WebhookErrorKind::NoMatch,
@@ -120,11 +105,7 @@ impl Webhook {
     }
 
     /// Verifies `body` (see [`Webhook::verify`]) and decodes the event in it.
-    pub fn construct_event(
-        &self,
-        body: &[u8],
-        signature: impl AsRef<[u8]>,
-    ) -> Result<crate::types::Event, WebhookError> {
+    pub fn construct_event(&self, body: &[u8], signature: impl AsRef<[u8]>) -> Result<crate::types::Event, WebhookError> {
         self.construct_event_at(body, signature, SystemTime::now())
     }
 
@@ -136,26 +117,16 @@ impl Webhook {
         now: SystemTime,
     ) -> Result<crate::types::Event, WebhookError> {
         self.verify_at(body, signature, now)?;
-        let text = std::str::from_utf8(body).map_err(|e| {
-            WebhookError::new(
-                WebhookErrorKind::Payload,
-                format!("the body is not UTF-8: {e}"),
-            )
-        })?;
+        let text = std::str::from_utf8(body)
+            .map_err(|e| WebhookError::new(WebhookErrorKind::Payload, format!("the body is not UTF-8: {e}")))?;
         // Whether it is JSON at all is checked first, so that a type error early in a body
         // that breaks off later still counts as "not JSON".
         if let Err(e) = decode_str::<serde::de::IgnoredAny>(text) {
-            return Err(WebhookError::new(
-                WebhookErrorKind::Payload,
-                format!("the body is not JSON: {e}"),
-            ));
+            return Err(WebhookError::new(WebhookErrorKind::Payload, format!("the body is not JSON: {e}")));
         }
         decode_str(text).map_err(|e| {
             let path = json_path_at(body, e.line(), e.column());
-            WebhookError::new(
-                WebhookErrorKind::Event,
-                format!("the event does not decode at `{path}`: {e}"),
-            )
+            WebhookError::new(WebhookErrorKind::Event, format!("the event does not decode at `{path}`: {e}"))
         })
     }
 }
@@ -179,12 +150,7 @@ struct Header {
 
 impl Header {
     fn parse(value: &[u8]) -> Result<Header, WebhookError> {
-        let garbled = |why: &str| {
-            WebhookError::new(
-                WebhookErrorKind::Header,
-                format!("the signature header {why}"),
-            )
-        };
+        let garbled = |why: &str| WebhookError::new(WebhookErrorKind::Header, format!("the signature header {why}"));
         let value = std::str::from_utf8(value).map_err(|_| garbled("is not text"))?;
         if value.trim().is_empty() {
             return Err(garbled("is missing or empty"));
@@ -205,9 +171,7 @@ impl Header {
                         .parse::<i64>()
                         .ok()
                         .filter(|_| text.bytes().all(|b| b.is_ascii_digit()))
-                        .ok_or_else(|| {
-                            garbled("has a timestamp that is not a number of seconds")
-                        })?;
+                        .ok_or_else(|| garbled("has a timestamp that is not a number of seconds"))?;
                     timestamp = Some((seconds, text.to_owned()));
                 }
                 // A signature that is not hex cannot match; it still counts as one given.
@@ -216,13 +180,8 @@ impl Header {
                 _ => {}
             }
         }
-        let (timestamp, timestamp_text) =
-            timestamp.ok_or_else(|| garbled("has no timestamp (`t=`)"))?;
-        Ok(Header {
-            timestamp,
-            timestamp_text,
-            v1,
-        })
+        let (timestamp, timestamp_text) = timestamp.ok_or_else(|| garbled("has no timestamp (`t=`)"))?;
+        Ok(Header { timestamp, timestamp_text, v1 })
     }
 }
 
@@ -233,10 +192,7 @@ fn hex(text: &str) -> Option<Vec<u8>> {
     if bytes.len() % 2 != 0 {
         return None;
     }
-    bytes
-        .chunks(2)
-        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
-        .collect()
+    bytes.chunks(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
 }
 
 /// Why a webhook request was refused. The message names what was wrong, never a secret or a
@@ -269,10 +225,7 @@ pub enum WebhookErrorKind {
 
 impl WebhookError {
     fn new(kind: WebhookErrorKind, message: impl Into<String>) -> WebhookError {
-        WebhookError {
-            kind,
-            message: message.into(),
-        }
+        WebhookError { kind, message: message.into() }
     }
 
     /// What kind of problem it is.
@@ -282,10 +235,7 @@ impl WebhookError {
 
     /// Whether the request was shown to come from the API (its body may still be unusable).
     pub fn is_authentic(&self) -> bool {
-        matches!(
-            self.kind,
-            WebhookErrorKind::Payload | WebhookErrorKind::Event
-        )
+        matches!(self.kind, WebhookErrorKind::Payload | WebhookErrorKind::Event)
     }
 }
 

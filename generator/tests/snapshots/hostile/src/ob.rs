@@ -31,7 +31,9 @@ pub struct UpdateParams {
     pub an: Option<String>,
     #[serde(rename = "b*/ // #![allow(warnings)] ]] \"# \\ ' pub static X: u8 = 0;")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub b_allow_warnings_pub_static_x_u8_0: Option<UpdateParamsBAllowWarningsPubStaticXU80>,
+    pub b_allow_warnings_pub_static_x_u8_0: Option<
+        UpdateParamsBAllowWarningsPubStaticXU80,
+    >,
     /// A number or a word, the words hostile.
     #[serde(rename = "until\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r")]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -97,7 +99,9 @@ impl serde::Serialize for UpdateParamsBAllowWarningsPubStaticXU80 {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateParamsBAllowWarningsPubStaticXU80 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -138,7 +142,9 @@ impl serde::Serialize for UpdateParamsUntilFnIndentedTildeFence {
 pub fn list<'a>(
     client: &'a crate::Client,
     params: &ListParams,
-) -> impl std::future::Future<Output = crate::Result<Vec<crate::types::Thingn>>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<Vec<crate::types::Thingn>>,
+> + Send + 'a {
     fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
         let mut __query = crate::runtime::Query::new();
         __query.push("limitn\"#\\'`|", params.limitn.as_ref(), false)?;
@@ -172,7 +178,10 @@ pub fn update<'a>(
     idn: &str,
     params: &UpdateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Thingn>> + Send + 'a {
-    fn __request(idn: &str, params: &UpdateParams) -> crate::Result<crate::runtime::Request> {
+    fn __request(
+        idn: &str,
+        params: &UpdateParams,
+    ) -> crate::Result<crate::runtime::Request> {
         let idn = crate::runtime::path_segment("idn\"#\\'`|", idn, None)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -180,9 +189,7 @@ pub fn update<'a>(
             template: "/v1/ob\"#\\'`|/{idn\"#\\'`|}",
             path: format!("/v1/ob\"#\\'`|/{idn}"),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[],
         })
     }

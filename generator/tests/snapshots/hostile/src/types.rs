@@ -17,14 +17,17 @@ pub struct Thingn {
     /// evil = { path = "/" }
     ///  | a | b |
     pub idn: String,
-    pub kind_allow_warnings_pub_static_x_u8_0:
-        Option<crate::Expandable<ThingnKindAllowWarningsPubStaticXU80>>,
+    pub kind_allow_warnings_pub_static_x_u8_0: Option<
+        crate::Expandable<ThingnKindAllowWarningsPubStaticXU80>,
+    >,
     pub evil_nul_bell_31m: Option<ThingnEvilNulBell31m>,
     /// Members the spec does not declare (from a newer API version, say), kept as sent.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Thingn {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -35,7 +38,9 @@ impl crate::runtime::FromObject for Thingn {
         "kind*/ // #![allow(warnings)] ]] \"# \\ ' pub static X: u8 = 0;",
         "\u{202e}evil\u{202c}\u{2066}\0nul\u{7}bell\u{1b}[31m\u{2028}",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut idn = None;
         let mut kind_allow_warnings_pub_static_x_u8_0 = None;
         let mut evil_nul_bell_31m = None;
@@ -68,8 +73,7 @@ impl serde::Serialize for Thingn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 2
-            + usize::from(self.kind_allow_warnings_pub_static_x_u8_0.is_some())
+        let len = 2 + usize::from(self.kind_allow_warnings_pub_static_x_u8_0.is_some())
             + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("idn\"#\\'`|", &self.idn)?;
@@ -105,7 +109,9 @@ impl ThingnEvilNulBell31m {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::FnIndentedTildeFence => "\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r",
+            Self::FnIndentedTildeFence => {
+                "\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r"
+            }
             Self::SectionKey1 => "[section]\nkey = 1\n'''\n\"\"\"\n",
             Self::N => "n\"#\\'`|",
             Self::Unknown(value) => value,
@@ -115,7 +121,9 @@ impl ThingnEvilNulBell31m {
 impl From<&str> for ThingnEvilNulBell31m {
     fn from(value: &str) -> Self {
         match value {
-            "\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r" => Self::FnIndentedTildeFence,
+            "\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r" => {
+                Self::FnIndentedTildeFence
+            }
             "[section]\nkey = 1\n'''\n\"\"\"\n" => Self::SectionKey1,
             "n\"#\\'`|" => Self::N,
             other => Self::Unknown(other.to_owned()),
@@ -133,7 +141,9 @@ impl serde::Serialize for ThingnEvilNulBell31m {
     }
 }
 impl<'de> serde::Deserialize<'de> for ThingnEvilNulBell31m {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -146,15 +156,20 @@ pub struct ThingnKindAllowWarningsPubStaticXU80 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for ThingnKindAllowWarningsPubStaticXU80 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for ThingnKindAllowWarningsPubStaticXU80 {
     const NAME: &'static str = "ThingnKindAllowWarningsPubStaticXU80";
-    const FIELDS: &'static [&'static str] =
-        &["x\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    const FIELDS: &'static [&'static str] = &[
+        "x\r\n    fn indented() {}\n\n~~~\ntilde fence\n~~~\n\r",
+    ];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut x_fn_indented_tilde_fence = None;
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -179,7 +194,8 @@ impl serde::Serialize for ThingnKindAllowWarningsPubStaticXU80 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = usize::from(self.x_fn_indented_tilde_fence.is_some()) + extra.clone().count();
+        let len = usize::from(self.x_fn_indented_tilde_fence.is_some())
+            + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.x_fn_indented_tilde_fence {
             map.serialize_entry(

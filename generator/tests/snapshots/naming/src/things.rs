@@ -77,7 +77,9 @@ impl serde::Serialize for UpdateThingParamsKind {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateThingParamsKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -106,8 +108,13 @@ pub fn update_thing<'a>(
     client: &'a crate::Client,
     id: &str,
     params: &UpdateThingParams,
-) -> impl std::future::Future<Output = crate::Result<crate::types::IssuingCard>> + Send + 'a {
-    fn __request(id: &str, params: &UpdateThingParams) -> crate::Result<crate::runtime::Request> {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::IssuingCard>,
+> + Send + 'a {
+    fn __request(
+        id: &str,
+        params: &UpdateThingParams,
+    ) -> crate::Result<crate::runtime::Request> {
         if params.kind.is_none() {
             return Err(crate::InvalidArgument::new("kind", "is required").into());
         }
@@ -118,9 +125,7 @@ pub fn update_thing<'a>(
             template: "/v1/things/{id}",
             path: format!("/v1/things/{id}"),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })
     }

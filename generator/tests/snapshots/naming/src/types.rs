@@ -11,14 +11,18 @@ pub struct Card {
     pub extra_2: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Card {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Card {
     const NAME: &'static str = "Card";
     const FIELDS: &'static [&'static str] = &["extra", "id"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut extra = None;
         let mut id = None;
         let mut __extra = serde_json::Map::new();
@@ -70,14 +74,18 @@ pub struct IssuingCard {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for IssuingCard {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for IssuingCard {
     const NAME: &'static str = "IssuingCard";
     const FIELDS: &'static [&'static str] = &["card", "id"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut card = None;
         let mut id = None;
         let mut __extra = serde_json::Map::new();
@@ -91,11 +99,7 @@ impl crate::runtime::FromObject for IssuingCard {
                 }
             }
         }
-        Ok(Self {
-            card,
-            id,
-            extra: __extra,
-        })
+        Ok(Self { card, id, extra: __extra })
     }
 }
 #[cfg(feature = "serialize")]
@@ -103,8 +107,7 @@ impl serde::Serialize for IssuingCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = usize::from(self.card.is_some())
-            + usize::from(self.id.is_some())
+        let len = usize::from(self.card.is_some()) + usize::from(self.id.is_some())
             + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.card {
@@ -130,14 +133,18 @@ pub struct Node {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Node {
     const NAME: &'static str = "Node";
     const FIELDS: &'static [&'static str] = &["children", "name", "next", "parent"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut children = None;
         let mut name = None;
         let mut next = None;
@@ -169,10 +176,8 @@ impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 2
-            + usize::from(self.children.is_some())
-            + usize::from(self.parent.is_some())
-            + extra.clone().count();
+        let len = 2 + usize::from(self.children.is_some())
+            + usize::from(self.parent.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.children {
             map.serialize_entry("children", value)?;
@@ -201,15 +206,25 @@ pub struct OptionType {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for OptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for OptionType {
     const NAME: &'static str = "OptionType";
-    const FIELDS: &'static [&'static str] =
-        &["3d_secure", "card", "created", "self", "tree", "type"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    const FIELDS: &'static [&'static str] = &[
+        "3d_secure",
+        "card",
+        "created",
+        "self",
+        "tree",
+        "type",
+    ];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut _3d_secure = None;
         let mut card = None;
         let mut created = None;
@@ -247,10 +262,8 @@ impl serde::Serialize for OptionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 3
-            + usize::from(self.card.is_some())
-            + usize::from(self.created.is_some())
-            + usize::from(self.tree.is_some())
+        let len = 3 + usize::from(self.card.is_some())
+            + usize::from(self.created.is_some()) + usize::from(self.tree.is_some())
             + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("3d_secure", &self._3d_secure)?;

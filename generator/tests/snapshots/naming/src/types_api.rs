@@ -4,7 +4,9 @@
 pub fn retrieve<'a>(
     client: &'a crate::Client,
     r#type: &str,
-) -> impl std::future::Future<Output = crate::Result<crate::types::OptionType>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::OptionType>,
+> + Send + 'a {
     fn __request(r#type: &str) -> crate::Result<crate::runtime::Request> {
         let type_ = crate::runtime::path_segment("type", r#type, None)?;
         Ok(crate::runtime::Request {

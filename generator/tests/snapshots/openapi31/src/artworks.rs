@@ -10,7 +10,9 @@ pub struct ListParams {
 pub fn list<'a>(
     client: &'a crate::Client,
     params: &ListParams,
-) -> impl std::future::Future<Output = crate::Result<Vec<crate::types::Artwork>>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<Vec<crate::types::Artwork>>,
+> + Send + 'a {
     fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
         let mut __query = crate::runtime::Query::new();
         __query.push("limit", params.limit.as_ref(), false)?;
@@ -30,7 +32,9 @@ pub fn list<'a>(
 pub fn retrieve<'a>(
     client: &'a crate::Client,
     artwork: &str,
-) -> impl std::future::Future<Output = crate::Result<crate::types::Artwork>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::Artwork>,
+> + Send + 'a {
     fn __request(artwork: &str) -> crate::Result<crate::runtime::Request> {
         let artwork = crate::runtime::path_segment("artwork", artwork, None)?;
         Ok(crate::runtime::Request {

@@ -10,14 +10,18 @@ pub struct Artist {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Artist {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Artist {
     const NAME: &'static str = "Artist";
     const FIELDS: &'static [&'static str] = &["name"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut name = None;
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -64,7 +68,9 @@ pub struct Artwork {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Artwork {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -80,7 +86,9 @@ impl crate::runtime::FromObject for Artwork {
         "title",
         "year",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut artist = None;
         let mut id = None;
         let mut object = None;
@@ -124,10 +132,8 @@ impl serde::Serialize for Artwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra);
-        let len = 5
-            + usize::from(self.artist.is_some())
-            + usize::from(self.price.is_some())
-            + usize::from(self.thumbnail.is_some())
+        let len = 5 + usize::from(self.artist.is_some())
+            + usize::from(self.price.is_some()) + usize::from(self.thumbnail.is_some())
             + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         if let Some(value) = &self.artist {
@@ -186,7 +192,9 @@ impl serde::Serialize for ArtworkObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for ArtworkObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }

@@ -9,13 +9,13 @@ pub mod owners;
 pub mod pets;
 /// The HTTP method type [`Client::raw_request`] takes, re-exported so callers need no `reqwest`.
 pub use reqwest::Method;
+pub use runtime::{
+    ApiError, ApiErrorBody, ApiErrorKind, Client, ClientBuilder, DecodeError, Error, Expandable, HasId, InvalidArgument,
+    RequestOptions, ResponseMeta, Result, Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+};
+pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;
+pub use runtime::UploadFile;
 pub use runtime::Clearable;
 pub use runtime::List;
 pub use runtime::SearchList;
-pub use runtime::UploadFile;
-pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;
-pub use runtime::{
-    ApiError, ApiErrorBody, ApiErrorKind, Client, ClientBuilder, DecodeError, Error, Expandable,
-    HasId, InvalidArgument, RequestOptions, ResponseMeta, Result, Timestamp, TransportError,
-    API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-};

@@ -171,9 +171,7 @@ pub fn create<'a>(
             template: "/v1/pets",
             path: "/v1/pets".to_owned(),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })
     }
@@ -183,7 +181,9 @@ pub fn create<'a>(
 pub fn delete<'a>(
     client: &'a crate::Client,
     pet: &str,
-) -> impl std::future::Future<Output = crate::Result<crate::types::DeletedPet>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::DeletedPet>,
+> + Send + 'a {
     fn __request(pet: &str) -> crate::Result<crate::runtime::Request> {
         let pet = crate::runtime::path_segment("pet", pet, None)?;
         Ok(crate::runtime::Request {
@@ -204,7 +204,9 @@ pub fn delete<'a>(
 pub fn list<'a>(
     client: &'a crate::Client,
     params: &ListParams,
-) -> impl std::future::Future<Output = crate::Result<crate::List<crate::types::Pet>>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::List<crate::types::Pet>>,
+> + Send + 'a {
     fn __request(params: &ListParams) -> crate::Result<crate::runtime::Request> {
         let mut __query = crate::runtime::Query::new();
         __query.push("limit", params.limit.as_ref(), false)?;
@@ -226,11 +228,13 @@ pub fn list<'a>(
 }
 /** Every item of [`list`], as a stream that fetches the next page when it needs it.
 
-Pages follow `starting_after`; the stream ends after the last page or after the first error.*/
+ Pages follow `starting_after`; the stream ends after the last page or after the first error.*/
 pub fn list_auto_paging(
     client: &crate::Client,
     params: &ListParams,
-) -> impl futures_util::Stream<Item = crate::Result<crate::types::Pet>> + Send + 'static {
+) -> impl futures_util::Stream<
+    Item = crate::Result<crate::types::Pet>,
+> + Send + 'static {
     let client = client.clone();
     let params = params.clone();
     crate::runtime::paginate(move |cursor| {
@@ -265,8 +269,9 @@ pub fn retrieve<'a>(
 pub fn search<'a>(
     client: &'a crate::Client,
     params: &SearchParams,
-) -> impl std::future::Future<Output = crate::Result<crate::SearchList<crate::types::Pet>>> + Send + 'a
-{
+) -> impl std::future::Future<
+    Output = crate::Result<crate::SearchList<crate::types::Pet>>,
+> + Send + 'a {
     fn __request(params: &SearchParams) -> crate::Result<crate::runtime::Request> {
         if params.query.is_none() {
             return Err(crate::InvalidArgument::new("query", "is required").into());
@@ -288,11 +293,13 @@ pub fn search<'a>(
 }
 /** Every item of [`search`], as a stream that fetches the next page when it needs it.
 
-Pages follow `page`; the stream ends after the last page or after the first error.*/
+ Pages follow `page`; the stream ends after the last page or after the first error.*/
 pub fn search_auto_paging(
     client: &crate::Client,
     params: &SearchParams,
-) -> impl futures_util::Stream<Item = crate::Result<crate::types::Pet>> + Send + 'static {
+) -> impl futures_util::Stream<
+    Item = crate::Result<crate::types::Pet>,
+> + Send + 'static {
     let client = client.clone();
     let params = params.clone();
     crate::runtime::paginate(move |cursor| {
@@ -310,7 +317,10 @@ pub fn update<'a>(
     pet: &str,
     params: &UpdateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn __request(pet: &str, params: &UpdateParams) -> crate::Result<crate::runtime::Request> {
+    fn __request(
+        pet: &str,
+        params: &UpdateParams,
+    ) -> crate::Result<crate::runtime::Request> {
         let pet = crate::runtime::path_segment("pet", pet, None)?;
         Ok(crate::runtime::Request {
             method: reqwest::Method::POST,
@@ -318,9 +328,7 @@ pub fn update<'a>(
             template: "/v1/pets/{pet}",
             path: format!("/v1/pets/{pet}"),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })
     }

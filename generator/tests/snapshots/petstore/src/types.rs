@@ -12,14 +12,18 @@ pub struct Adoption {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Adoption {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Adoption {
     const NAME: &'static str = "Adoption";
     const FIELDS: &'static [&'static str] = &["id", "object", "pet"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut id = None;
         let mut object = None;
         let mut pet = None;
@@ -95,7 +99,9 @@ impl serde::Serialize for AdoptionObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for AdoptionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -119,21 +125,30 @@ impl serde::Serialize for AdoptionPet {
     }
 }
 impl<'de> serde::Deserialize<'de> for AdoptionPet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw =
-            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
         let (tag, deleted) = crate::runtime::union_tag(text);
         match (tag.as_deref(), deleted) {
-            (Some("pet"), false) => crate::runtime::decode_member(text)
-                .map(Self::Pet)
-                .map_err(serde::de::Error::custom),
-            (Some("pet"), true) => crate::runtime::decode_member(text)
-                .map(Self::DeletedPet)
-                .map_err(serde::de::Error::custom),
-            _ => crate::runtime::decode_member(text)
-                .map(Self::Unknown)
-                .map_err(serde::de::Error::custom),
+            (Some("pet"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Pet)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("pet"), true) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::DeletedPet)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
         }
     }
 }
@@ -142,10 +157,9 @@ impl crate::HasId for AdoptionPet {
         match self {
             Self::Pet(v) => &v.id,
             Self::DeletedPet(v) => &v.id,
-            Self::Unknown(value) => value
-                .get("id")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default(),
+            Self::Unknown(value) => {
+                value.get("id").and_then(serde_json::Value::as_str).unwrap_or_default()
+            }
         }
     }
 }
@@ -157,14 +171,18 @@ pub struct Ball {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Ball {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Ball {
     const NAME: &'static str = "Ball";
     const FIELDS: &'static [&'static str] = &["diameter", "object"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut diameter = None;
         let mut object = None;
         let mut __extra = serde_json::Map::new();
@@ -236,7 +254,9 @@ impl serde::Serialize for BallObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for BallObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -250,14 +270,18 @@ pub struct DeletedPet {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for DeletedPet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for DeletedPet {
     const NAME: &'static str = "DeletedPet";
     const FIELDS: &'static [&'static str] = &["deleted", "id", "object"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut deleted = None;
         let mut id = None;
         let mut object = None;
@@ -333,7 +357,9 @@ impl serde::Serialize for DeletedPetObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for DeletedPetObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -345,14 +371,18 @@ pub struct Error {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Error {
     const NAME: &'static str = "Error";
     const FIELDS: &'static [&'static str] = &["error"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut error = None;
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -392,14 +422,18 @@ pub struct ErrorError {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for ErrorError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for ErrorError {
     const NAME: &'static str = "ErrorError";
     const FIELDS: &'static [&'static str] = &["message", "type"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut message = None;
         let mut r#type = None;
         let mut __extra = serde_json::Map::new();
@@ -477,7 +511,9 @@ impl serde::Serialize for ErrorErrorType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -491,14 +527,18 @@ pub struct Owner {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Owner {
     const NAME: &'static str = "Owner";
     const FIELDS: &'static [&'static str] = &["address", "id", "object"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut address = None;
         let mut id = None;
         let mut object = None;
@@ -550,14 +590,18 @@ pub struct OwnerAddress {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for OwnerAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for OwnerAddress {
     const NAME: &'static str = "OwnerAddress";
     const FIELDS: &'static [&'static str] = &["city"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut city = None;
         let mut __extra = serde_json::Map::new();
         while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
@@ -569,10 +613,7 @@ impl crate::runtime::FromObject for OwnerAddress {
                 }
             }
         }
-        Ok(Self {
-            city,
-            extra: __extra,
-        })
+        Ok(Self { city, extra: __extra })
     }
 }
 #[cfg(feature = "serialize")]
@@ -625,7 +666,9 @@ impl serde::Serialize for OwnerObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for OwnerObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -656,7 +699,9 @@ pub struct Pet {
     pub extra_2: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -678,7 +723,9 @@ impl crate::runtime::FromObject for Pet {
         "toy",
         "weight",
     ];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut best_friend = None;
         let mut created = None;
         let mut extra = None;
@@ -740,11 +787,9 @@ impl serde::Serialize for Pet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let extra = crate::runtime::undeclared::<Self>(&self.extra_2);
-        let len = 11
-            + usize::from(self.extra.is_some())
+        let len = 11 + usize::from(self.extra.is_some())
             + usize::from(self.feeding_interval.is_some())
-            + usize::from(self.nickname.is_some())
-            + extra.clone().count();
+            + usize::from(self.nickname.is_some()) + extra.clone().count();
         let mut map = serializer.serialize_map(Some(len))?;
         map.serialize_entry("best_friend", &self.best_friend)?;
         map.serialize_entry("created", &self.created)?;
@@ -800,9 +845,12 @@ impl serde::Serialize for PetFeedingInterval {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetFeedingInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw =
-            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
         if let Ok(value) = crate::runtime::decode_member::<String>(text) {
             let known = match value.as_str() {
@@ -866,7 +914,9 @@ impl serde::Serialize for PetStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
@@ -891,21 +941,30 @@ impl serde::Serialize for PetToy {
     }
 }
 impl<'de> serde::Deserialize<'de> for PetToy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw =
-            <Box<serde_json::value::RawValue> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <Box<
+            serde_json::value::RawValue,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         let text = raw.get();
         let (tag, deleted) = crate::runtime::union_tag(text);
         match (tag.as_deref(), deleted) {
-            (Some("ball"), false) => crate::runtime::decode_member(text)
-                .map(Self::Ball)
-                .map_err(serde::de::Error::custom),
-            (Some("rope"), false) => crate::runtime::decode_member(text)
-                .map(Self::Rope)
-                .map_err(serde::de::Error::custom),
-            _ => crate::runtime::decode_member(text)
-                .map(Self::Unknown)
-                .map_err(serde::de::Error::custom),
+            (Some("ball"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Ball)
+                    .map_err(serde::de::Error::custom)
+            }
+            (Some("rope"), false) => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Rope)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => {
+                crate::runtime::decode_member(text)
+                    .map(Self::Unknown)
+                    .map_err(serde::de::Error::custom)
+            }
         }
     }
 }
@@ -917,14 +976,18 @@ pub struct Rope {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 impl<'de> serde::Deserialize<'de> for Rope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
 impl crate::runtime::FromObject for Rope {
     const NAME: &'static str = "Rope";
     const FIELDS: &'static [&'static str] = &["length", "object"];
-    fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
         let mut length = None;
         let mut object = None;
         let mut __extra = serde_json::Map::new();
@@ -996,7 +1059,9 @@ impl serde::Serialize for RopeObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for RopeObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }

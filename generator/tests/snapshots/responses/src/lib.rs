@@ -10,9 +10,9 @@ pub mod legacy;
 pub mod ping;
 /// The HTTP method type [`Client::raw_request`] takes, re-exported so callers need no `reqwest`.
 pub use reqwest::Method;
-pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;
 pub use runtime::{
-    ApiError, ApiErrorBody, ApiErrorKind, Client, ClientBuilder, DecodeError, Error, Expandable,
-    HasId, InvalidArgument, RequestOptions, ResponseMeta, Result, Timestamp, TransportError,
-    API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    ApiError, ApiErrorBody, ApiErrorKind, Client, ClientBuilder, DecodeError, Error, Expandable, HasId, InvalidArgument,
+    RequestOptions, ResponseMeta, Result, Timestamp, TransportError, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
 };
+pub use runtime::MAX_IDEMPOTENCY_KEY_LENGTH;

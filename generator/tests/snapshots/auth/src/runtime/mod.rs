@@ -6,17 +6,12 @@ mod error;
 mod expandable;
 mod json;
 mod options;
-pub(crate) use client::Request;
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
-pub use client::{
-    Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-};
-pub use error::{
-    ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result,
-    TransportError,
-};
-pub use expandable::{Expandable, HasId};
 pub use options::{RequestOptions, ResponseMeta};
+pub(crate) use client::Request;
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;

@@ -12,15 +12,8 @@ pub(crate) fn form_encode<T: Serialize>(params: &T) -> Result<String> {
 
 /// Parameters as form pairs, in the order the struct declares them.
 pub(super) fn form_pairs<T: Serialize>(params: &T) -> Result<Vec<(String, String)>> {
-    let mut writer = FormWriter {
-        pairs: Vec::new(),
-        key: String::new(),
-        explode: false,
-        depth: 0,
-    };
-    params
-        .serialize(&mut writer)
-        .map_err(|e| InvalidArgument::new("params", e.to_string()))?;
+    let mut writer = FormWriter { pairs: Vec::new(), key: String::new(), explode: false, depth: 0 };
+    params.serialize(&mut writer).map_err(|e| InvalidArgument::new("params", e.to_string()))?;
     Ok(writer.pairs)
 }
 
@@ -122,9 +115,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         // Written as JSON writes numbers (`1.0`, `0.25`); NaN and infinities have no form.
         match serde_json::Number::from_f64(v) {
             Some(n) => self.leaf(n.to_string()),
-            None => Err(serde_json::Error::custom(format!(
-                "{v} is not a number the API accepts"
-            ))),
+            None => Err(serde_json::Error::custom(format!("{v} is not a number the API accepts"))),
         }
     }
     fn serialize_char(self, v: char) -> Done {
@@ -157,36 +148,17 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Done {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Done {
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> Done {
         self.nested(variant, value, false)
     }
     fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+        Ok(Items { writer: self, index: 0 })
     }
     fn serialize_tuple(self, _: usize) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+        Ok(Items { writer: self, index: 0 })
     }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<Items<'a>, serde_json::Error> {
-        Ok(Items {
-            writer: self,
-            index: 0,
-        })
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> std::result::Result<Items<'a>, serde_json::Error> {
+        Ok(Items { writer: self, index: 0 })
     }
     fn serialize_tuple_variant(
         self,
@@ -195,24 +167,12 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         _: &'static str,
         _: usize,
     ) -> std::result::Result<Self::SerializeTupleVariant, serde_json::Error> {
-        Err(serde_json::Error::custom(format!(
-            "{name}: tuple variants have no form encoding"
-        )))
+        Err(serde_json::Error::custom(format!("{name}: tuple variants have no form encoding")))
     }
-    fn serialize_map(
-        self,
-        _: Option<usize>,
-    ) -> std::result::Result<Entries<'a>, serde_json::Error> {
-        Ok(Entries {
-            writer: self,
-            key: String::new(),
-        })
+    fn serialize_map(self, _: Option<usize>) -> std::result::Result<Entries<'a>, serde_json::Error> {
+        Ok(Entries { writer: self, key: String::new() })
     }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> std::result::Result<Self, serde_json::Error> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> std::result::Result<Self, serde_json::Error> {
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -222,9 +182,7 @@ impl<'a> ser::Serializer for &'a mut FormWriter {
         _: &'static str,
         _: usize,
     ) -> std::result::Result<Self::SerializeStructVariant, serde_json::Error> {
-        Err(serde_json::Error::custom(format!(
-            "{name}: struct variants have no form encoding"
-        )))
+        Err(serde_json::Error::custom(format!("{name}: struct variants have no form encoding")))
     }
 }
 
@@ -324,20 +282,10 @@ impl Query {
     /// Adds a parameter: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`, as the
     /// API reads nested values); otherwise `form` style with `explode` (`a=v`, arrays as
     /// `a=v1&a=v2`, objects as their members).
-    pub(crate) fn push<T: Serialize>(
-        &mut self,
-        name: &str,
-        value: Option<&T>,
-        deep: bool,
-    ) -> Result<()> {
+    pub(crate) fn push<T: Serialize>(&mut self, name: &str, value: Option<&T>, deep: bool) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
         let pairs = std::mem::take(&mut self.pairs);
-        let mut writer = FormWriter {
-            pairs,
-            key: name.to_owned(),
-            explode: !deep,
-            depth: 0,
-        };
+        let mut writer = FormWriter { pairs, key: name.to_owned(), explode: !deep, depth: 0 };
         let done = value.serialize(&mut writer);
         self.pairs = writer.pairs;
         done.map_err(|e| InvalidArgument::new(name, e.to_string()).into())
@@ -349,10 +297,10 @@ impl Query {
     }
 }
 fn encode(pairs: &[(String, String)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
+
+
 
 #[cfg(test)]
 mod tests {
@@ -379,13 +327,9 @@ mod tests {
         q.push("limit", Some(&3), false).unwrap();
         q.push("ids", Some(&["a", "b"]), false).unwrap();
         q.push("expand", Some(&["x"]), true).unwrap();
-        q.push("created", Some(&serde_json::json!({"gte": 1})), true)
-            .unwrap();
+        q.push("created", Some(&serde_json::json!({"gte": 1})), true).unwrap();
         q.push("absent", None::<&String>, false).unwrap();
-        assert_eq!(
-            q.finish().unwrap(),
-            "limit=3&ids=a&ids=b&expand%5B0%5D=x&created%5Bgte%5D=1"
-        );
+        assert_eq!(q.finish().unwrap(), "limit=3&ids=a&ids=b&expand%5B0%5D=x&created%5Bgte%5D=1");
         assert_eq!(Query::new().finish(), None);
     }
 }

@@ -6,19 +6,14 @@ mod error;
 mod expandable;
 mod json;
 mod options;
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Request;
-pub use client::{
-    Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-};
-pub use error::{
-    ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result,
-    TransportError,
-};
-pub use expandable::{Expandable, HasId};
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
-pub(crate) use json::{deserialize_object, required, FromObject, Key};
-pub use options::{RequestOptions, ResponseMeta};
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;

@@ -40,9 +40,7 @@ impl RequestOptions {
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("RequestOptions");
-        s.field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
-            .finish()
+        s.field("timeout", &self.timeout).field("max_retries", &self.max_retries).finish()
     }
 }
 
@@ -76,10 +74,7 @@ pub(crate) fn retry_delay(retry: u32) -> Duration {
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     if getrandom::getrandom(&mut bytes).is_err() {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         for (i, b) in bytes.iter_mut().enumerate() {
             *b = (nanos >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(151);
         }

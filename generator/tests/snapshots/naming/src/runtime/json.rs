@@ -15,11 +15,9 @@ pub(crate) fn decode_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_jso
 /// Decodes a union member or an expanded object from its own JSON text; an error says where
 /// inside it.
 pub(crate) fn decode_member<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    decode_str(text).map_err(|e| {
-        match json_path_at(text.as_bytes(), e.line(), e.column()).as_str() {
-            "." => e.to_string(),
-            path => format!("at `{path}` inside: {e}"),
-        }
+    decode_str(text).map_err(|e| match json_path_at(text.as_bytes(), e.line(), e.column()).as_str() {
+        "." => e.to_string(),
+        path => format!("at `{path}` inside: {e}"),
     })
 }
 
@@ -112,16 +110,11 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 pub(crate) fn undeclared<T: FromObject>(
     extra: &serde_json::Map<String, serde_json::Value>,
 ) -> impl Iterator<Item = (&String, &serde_json::Value)> + Clone {
-    extra
-        .iter()
-        .filter(|(key, _)| !T::FIELDS.contains(&key.as_str()))
+    extra.iter().filter(|(key, _)| !T::FIELDS.contains(&key.as_str()))
 }
 
 /// A required member's value, or serde's "missing field" error.
-pub(crate) fn required<T, E: serde::de::Error>(
-    value: Option<T>,
-    field: &'static str,
-) -> Result<T, E> {
+pub(crate) fn required<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
     value.ok_or_else(|| E::missing_field(field))
 }
 
@@ -133,22 +126,14 @@ pub(crate) fn json_path_at(body: &[u8], line: usize, column: usize) -> String {
     let offset = byte_offset(body, line, column);
     // One entry per open object or array: the current key or index.
     enum Frame {
-        Object {
-            key: Option<String>,
-            after_colon: bool,
-        },
-        Array {
-            index: usize,
-        },
+        Object { key: Option<String>, after_colon: bool },
+        Array { index: usize },
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < offset.min(body.len()) {
         match body[i] {
-            b'{' => stack.push(Frame::Object {
-                key: None,
-                after_colon: false,
-            }),
+            b'{' => stack.push(Frame::Object { key: None, after_colon: false }),
             b'[' => stack.push(Frame::Array { index: 0 }),
             b'}' | b']' => {
                 stack.pop();
@@ -172,11 +157,7 @@ pub(crate) fn json_path_at(body: &[u8], line: usize, column: usize) -> String {
                 while i < body.len() && body[i] != b'"' {
                     i += if body[i] == b'\\' { 2 } else { 1 };
                 }
-                if let Some(Frame::Object {
-                    key,
-                    after_colon: false,
-                }) = stack.last_mut()
-                {
+                if let Some(Frame::Object { key, after_colon: false }) = stack.last_mut() {
                     let raw = &body[start..i.min(body.len())];
                     *key = Some(unescape(raw));
                 }
@@ -222,8 +203,7 @@ fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
 /// A key as written, with JSON escapes resolved (keys are nearly always plain ASCII).
 fn unescape(raw: &[u8]) -> String {
     let quoted = [b"\"".as_slice(), raw, b"\""].concat();
-    serde_json::from_slice::<String>(&quoted)
-        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
+    serde_json::from_slice::<String>(&quoted).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
 }
 
 #[cfg(test)]
@@ -253,49 +233,19 @@ mod tests {
     #[test]
     fn paths_name_the_failing_value() {
         let ok_inner = r#"{"status": "x"}"#;
-        assert_eq!(
-            path_of::<Outer>(r#"{"id": "a", "redaction": {"status": 5}, "data": []}"#),
-            "redaction.status"
-        );
-        assert_eq!(
-            path_of::<Outer>(r#"{"id": 7, "redaction": null, "data": []}"#),
-            "id"
-        );
-        let json = [
-            r#"{"id": "a", "redaction": null, "data": ["#,
-            ok_inner,
-            ", ",
-            ok_inner,
-            r#", { "status": false }]}"#,
-        ]
-        .concat();
+        assert_eq!(path_of::<Outer>(r#"{"id": "a", "redaction": {"status": 5}, "data": []}"#), "redaction.status");
+        assert_eq!(path_of::<Outer>(r#"{"id": 7, "redaction": null, "data": []}"#), "id");
+        let json = [r#"{"id": "a", "redaction": null, "data": ["#, ok_inner, ", ", ok_inner, r#", { "status": false }]}"#].concat();
         assert_eq!(path_of::<Outer>(&json), "data[2].status");
         let pretty = "{\n  \"id\": \"a\",\n  \"data\": [\n    {\"status\": \"ok\"},\n    {\"status\": [1]}\n  ]\n}";
         assert_eq!(path_of::<Outer>(pretty), "data[1].status");
-        assert_eq!(
-            path_of::<Outer>(r#"{"i\u0064": 1, "redaction": null, "data": []}"#),
-            "id",
-            "escaped keys"
-        );
-        assert_eq!(
-            path_of::<Outer>(r#"{"id": "a\"b,{[", "redaction": {"status": 1}, "data": []}"#),
-            "redaction.status"
-        );
+        assert_eq!(path_of::<Outer>(r#"{"i\u0064": 1, "redaction": null, "data": []}"#), "id", "escaped keys");
+        assert_eq!(path_of::<Outer>(r#"{"id": "a\"b,{[", "redaction": {"status": 1}, "data": []}"#), "redaction.status");
         // A missing field is reported once its object has closed: the path names that object.
         assert_eq!(path_of::<Outer>(r#"{"redaction": null, "data": []}"#), ".");
-        assert_eq!(
-            path_of::<Outer>(r#"{"id": "a", "redaction": {}, "data": []}"#),
-            "redaction"
-        );
-        assert_eq!(
-            path_of::<Outer>(r#"{"id": "a", "data": [{"status": "x"}, {}]}"#),
-            "data[1]"
-        );
+        assert_eq!(path_of::<Outer>(r#"{"id": "a", "redaction": {}, "data": []}"#), "redaction");
+        assert_eq!(path_of::<Outer>(r#"{"id": "a", "data": [{"status": "x"}, {}]}"#), "data[1]");
         assert_eq!(path_of::<Outer>("[1]"), "[0]", "a struct sent as an array");
-        assert_eq!(
-            path_of::<Outer>(r#"{"id": "a""#),
-            "id",
-            "cut short: where it stopped"
-        );
+        assert_eq!(path_of::<Outer>(r#"{"id": "a""#), "id", "cut short: where it stopped");
     }
 }

@@ -22,8 +22,9 @@ pub fn list<'a>(
 /// `GET /v1/things/labels` (operationId `ListAllLabels`)
 pub fn retrieve<'a>(
     client: &'a crate::Client,
-) -> impl std::future::Future<Output = crate::Result<std::collections::BTreeMap<String, i64>>> + Send + 'a
-{
+) -> impl std::future::Future<
+    Output = crate::Result<std::collections::BTreeMap<String, i64>>,
+> + Send + 'a {
     fn __request() -> crate::Result<crate::runtime::Request> {
         Ok(crate::runtime::Request {
             method: reqwest::Method::GET,

@@ -4,26 +4,21 @@
 mod client;
 mod error;
 mod expandable;
-mod form;
 mod json;
+mod form;
 mod options;
 mod path;
-pub(crate) use client::Request;
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
-pub use client::{
-    Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-};
-pub use error::{
-    ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result,
-    TransportError,
-};
-pub use expandable::{Expandable, HasId};
-pub(crate) use form::Query;
+pub use options::{RequestOptions, ResponseMeta};
+pub(crate) use client::Request;
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
-pub(crate) use json::{deserialize_object, required, FromObject, Key};
-pub use options::{RequestOptions, ResponseMeta};
+pub(crate) use form::Query;
 pub(crate) use path::path_segment;
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;

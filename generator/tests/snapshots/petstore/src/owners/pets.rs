@@ -9,7 +9,9 @@ pub fn adopt<'a>(
     owner: &str,
     pet: &str,
     params: &AdoptParams,
-) -> impl std::future::Future<Output = crate::Result<crate::types::Adoption>> + Send + 'a {
+) -> impl std::future::Future<
+    Output = crate::Result<crate::types::Adoption>,
+> + Send + 'a {
     fn __request(
         owner: &str,
         pet: &str,
@@ -23,9 +25,7 @@ pub fn adopt<'a>(
             template: "/v1/owners/{owner}/pets/{pet}/adopt",
             path: format!("/v1/owners/{owner}/pets/{pet}/adopt"),
             query: None,
-            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(
-                params,
-            )?)),
+            body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })
     }

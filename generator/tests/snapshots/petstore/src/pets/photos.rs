@@ -16,7 +16,10 @@ pub fn create<'a>(
     pet: &str,
     params: &CreateParams,
 ) -> impl std::future::Future<Output = crate::Result<crate::types::Pet>> + Send + 'a {
-    fn __request(pet: &str, params: &CreateParams) -> crate::Result<crate::runtime::Request> {
+    fn __request(
+        pet: &str,
+        params: &CreateParams,
+    ) -> crate::Result<crate::runtime::Request> {
         if params.file.is_none() {
             return Err(crate::InvalidArgument::new("file", "is required").into());
         }
@@ -27,10 +30,11 @@ pub fn create<'a>(
             template: "/v1/pets/{pet}/photos",
             path: format!("/v1/pets/{pet}/photos"),
             query: None,
-            body: Some(crate::runtime::Body::Multipart(crate::runtime::multipart(
-                params,
-                &[("file", params.file.as_ref())],
-            )?)),
+            body: Some(
+                crate::runtime::Body::Multipart(
+                    crate::runtime::multipart(params, &[("file", params.file.as_ref())])?,
+                ),
+            ),
             security: &[&[0]],
         })
     }

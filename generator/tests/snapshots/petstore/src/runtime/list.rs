@@ -2,8 +2,8 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use super::json::{required, FromObject, Key};
 use futures_util::Stream;
+use super::json::{required, FromObject, Key};
 
 use super::error::Result;
 
@@ -80,14 +80,7 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for SearchList
 
 impl<T: serde::de::DeserializeOwned> FromObject for SearchList<T> {
     const NAME: &'static str = "SearchList";
-    const FIELDS: &'static [&'static str] = &[
-        "object",
-        "data",
-        "has_more",
-        "next_page",
-        "total_count",
-        "url",
-    ];
+    const FIELDS: &'static [&'static str] = &["object", "data", "has_more", "next_page", "total_count", "url"];
 
     fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
@@ -128,11 +121,7 @@ where
         next: Option<Option<String>>,
         buffer: VecDeque<T>,
     }
-    let state = State {
-        fetch,
-        next: Some(None),
-        buffer: VecDeque::new(),
-    };
+    let state = State { fetch, next: Some(None), buffer: VecDeque::new() };
     futures_util::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
@@ -143,11 +132,7 @@ where
                 // An empty page ends the walk even if the API says there is more, so a
                 // misbehaving server cannot make this loop forever.
                 Ok((items, next)) => {
-                    state.next = if items.is_empty() {
-                        None
-                    } else {
-                        next.map(Some)
-                    };
+                    state.next = if items.is_empty() { None } else { next.map(Some) };
                     state.buffer.extend(items);
                 }
                 Err(e) => return Some((Err(e), state)),
@@ -159,11 +144,7 @@ where
 impl<T: super::HasId> List<T> {
     /// The items and the cursor for the next page (the last item's id), for [`paginate`].
     pub(crate) fn into_page(self) -> (Vec<T>, Option<String>) {
-        let next = if self.has_more {
-            self.data.last().map(|item| item.id().to_owned())
-        } else {
-            None
-        };
+        let next = if self.has_more { self.data.last().map(|item| item.id().to_owned()) } else { None };
         (self.data, next)
     }
 }

@@ -19,11 +19,7 @@ pub struct UploadFile {
 impl UploadFile {
     /// A file with no explicit content type.
     pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        UploadFile {
-            file_name: file_name.into(),
-            content_type: None,
-            bytes: bytes.into(),
-        }
+        UploadFile { file_name: file_name.into(), content_type: None, bytes: bytes.into() }
     }
 
     /// Sets the part's `Content-Type`.
@@ -54,24 +50,12 @@ pub(crate) struct Multipart {
 
 /// A `multipart/form-data` body: `params`' fields as text parts named the way form fields are
 /// (`a[b]`, `a[0]`), then one part per file that is set.
-pub(crate) fn multipart<T: Serialize>(
-    params: &T,
-    files: &[(&str, Option<&UploadFile>)],
-) -> Result<Multipart> {
+pub(crate) fn multipart<T: Serialize>(params: &T, files: &[(&str, Option<&UploadFile>)]) -> Result<Multipart> {
     let texts = super::form::form_pairs(params)?;
-    let boundary = format!(
-        "--------------------------{}",
-        super::options::uuid_v4().replace('-', "")
-    );
+    let boundary = format!("--------------------------{}", super::options::uuid_v4().replace('-', ""));
     let mut body = Vec::new();
     let start = |body: &mut Vec<u8>, name: &str| {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
-                quoted(name)
-            )
-            .as_bytes(),
-        );
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(name)).as_bytes());
     };
     for (name, text) in &texts {
         start(&mut body, name);
@@ -85,11 +69,7 @@ pub(crate) fn multipart<T: Serialize>(
         body.extend_from_slice(format!("; filename=\"{}\"", quoted(&file.file_name)).as_bytes());
         if let Some(content_type) = &file.content_type {
             if !is_mime_type(content_type) {
-                return Err(InvalidArgument::new(
-                    name,
-                    format!("content type {content_type:?} is not a MIME type"),
-                )
-                .into());
+                return Err(InvalidArgument::new(name, format!("content type {content_type:?} is not a MIME type")).into());
             }
             body.extend_from_slice(format!("\r\nContent-Type: {content_type}").as_bytes());
         }
@@ -98,28 +78,19 @@ pub(crate) fn multipart<T: Serialize>(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    Ok(Multipart {
-        content_type: format!("multipart/form-data; boundary={boundary}"),
-        body: body.into(),
-    })
+    Ok(Multipart { content_type: format!("multipart/form-data; boundary={boundary}"), body: body.into() })
 }
 
 /// A name inside a quoted header parameter: quotes and line breaks percent-encoded, as browsers
 /// do, so no value can end the header early.
 fn quoted(name: &str) -> String {
-    name.replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// `type/subtype`, optionally with `; parameters`, in visible ASCII.
 fn is_mime_type(text: &str) -> bool {
     let essence = text.split(';').next().unwrap_or("").trim();
-    let token = |t: &str| {
-        !t.is_empty()
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
-    };
+    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
     let visible = text.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
     matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub)) && visible
 }

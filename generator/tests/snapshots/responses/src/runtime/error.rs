@@ -176,12 +176,7 @@ impl ApiError {
         body: &[u8],
         secrets: &[&str],
     ) -> Self {
-        let scrub = |s: &str| {
-            secrets
-                .iter()
-                .filter(|secret| !secret.is_empty())
-                .fold(s.to_owned(), |s, secret| s.replace(secret, "[redacted]"))
-        };
+        let scrub = |s: &str| secrets.iter().filter(|secret| !secret.is_empty()).fold(s.to_owned(), |s, secret| s.replace(secret, "[redacted]"));
         let utf8 = std::str::from_utf8(body).ok();
         let json: Option<serde_json::Value> = utf8.and_then(|t| super::json::decode_str(t).ok());
         // Stripe-style `{"error": {...}}`, or the fields at the top level.
@@ -215,25 +210,13 @@ impl ApiError {
             _ => ApiErrorKind::Other,
         };
         let text = String::from_utf8_lossy(body);
-        let echoed = secrets
-            .iter()
-            .any(|secret| !secret.is_empty() && text.contains(secret));
+        let echoed = secrets.iter().any(|secret| !secret.is_empty() && text.contains(secret));
         let raw = scrub(&text);
         let body = match utf8.map(super::json::decode_str) {
             Some(Ok(typed)) if !echoed => ApiErrorBody::Typed(Box::new(typed)),
             _ => ApiErrorBody::Raw(truncate(&raw, ApiErrorBody::MAX_RAW)),
         };
-        ApiError {
-            status,
-            request_id,
-            body,
-            message,
-            kind,
-            details,
-            should_retry,
-            attempts: 1,
-            raw,
-        }
+        ApiError { status, request_id, body, message, kind, details, should_retry, attempts: 1, raw }
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -312,11 +295,7 @@ impl ApiError {
     pub fn is_retryable(&self) -> bool {
         match self.should_retry {
             Some(said) => said,
-            None => {
-                self.status == 409
-                    || (self.status == 429 && self.code() == Some("lock_timeout"))
-                    || self.status >= 500
-            }
+            None => self.status == 409 || (self.status == 429 && self.code() == Some("lock_timeout")) || self.status >= 500,
         }
     }
 }
@@ -338,20 +317,13 @@ const SNIPPET: usize = 200;
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let reason = reqwest::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("");
+        let reason = reqwest::StatusCode::from_u16(self.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
         write!(f, "the API answered HTTP {} {reason}", self.status)?;
         match (&self.message, &self.body) {
             (Some(m), _) => write!(f, ": {m}")?,
             (None, ApiErrorBody::Raw(raw)) if !raw.trim().is_empty() => {
                 let snippet: String = raw.chars().take(SNIPPET).collect();
-                let more = if raw.chars().count() > SNIPPET {
-                    "…"
-                } else {
-                    ""
-                };
+                let more = if raw.chars().count() > SNIPPET { "…" } else { "" };
                 write!(f, " with an unexpected body: {snippet}{more}")?
             }
             (None, _) => {}
@@ -378,10 +350,7 @@ pub struct TransportError {
 
 impl TransportError {
     pub(crate) fn from_reqwest(source: reqwest::Error) -> Self {
-        TransportError {
-            source,
-            attempts: 0,
-        }
+        TransportError { source, attempts: 0 }
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -464,11 +433,7 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "could not decode the HTTP {} answer at `{}`: {}",
-            self.status, self.path, self.message
-        )?;
+        write!(f, "could not decode the HTTP {} answer at `{}`: {}", self.status, self.path, self.message)?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -488,19 +453,12 @@ pub struct InvalidArgument {
 
 impl InvalidArgument {
     pub(crate) fn new(param: &str, reason: impl Into<String>) -> Self {
-        InvalidArgument {
-            param: param.to_owned(),
-            reason: reason.into(),
-        }
+        InvalidArgument { param: param.to_owned(), reason: reason.into() }
     }
 }
 
 impl fmt::Display for InvalidArgument {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid argument `{}`: {}; no request was sent",
-            self.param, self.reason
-        )
+        write!(f, "invalid argument `{}`: {}; no request was sent", self.param, self.reason)
     }
 }

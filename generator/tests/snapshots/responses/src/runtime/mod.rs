@@ -7,23 +7,18 @@ mod expandable;
 mod json;
 mod options;
 mod path;
-pub(crate) use client::Answer;
+pub use client::{Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
+pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use client::Body;
 pub(crate) use client::Request;
-pub use client::MAX_IDEMPOTENCY_KEY_LENGTH;
-pub use client::{
-    Client, ClientBuilder, API_VERSION, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-};
-pub use error::{
-    ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result,
-    TransportError,
-};
-pub use expandable::{Expandable, HasId};
+pub(crate) use client::Answer;
+pub(crate) use json::{deserialize_object, required, FromObject, Key};
 #[cfg(feature = "serialize")]
 pub(crate) use json::undeclared;
-pub(crate) use json::{deserialize_object, required, FromObject, Key};
-pub use options::{RequestOptions, ResponseMeta};
 pub(crate) use path::path_segment;
+pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
+pub use expandable::{Expandable, HasId};
 
 /// Seconds since the Unix epoch, as the API sends times (`format: unix-time`).
 pub type Timestamp = i64;
