@@ -97,7 +97,9 @@ pub struct ClientConfig {
     /// The security scheme (a key of `components.securitySchemes`) whose secret
     /// `Client::new(key)` takes (Stripe: `bearerAuth`). Without it, the only scheme the spec
     /// declares when there is one that takes a single secret; otherwise `Client::new()` takes no
-    /// key and credentials are set with the builder's method per scheme.
+    /// key and credentials are set with the builder's method per scheme. A spec that does not
+    /// declare the scheme (the config's `[client]` applies to any spec given to `cargo xtask
+    /// codegen --spec`) gets that rule too; one that declares it as `basic` is refused.
     #[serde(default)]
     pub key_scheme: Option<String>,
 }

@@ -156,16 +156,18 @@ impl Schemes {
                     format!("`[client] key_scheme = {key:?}` names a `basic` scheme, which takes a user name and a password, not one key"),
                 )),
                 Some(Err(e)) => Err(e.clone()),
-                None => Err(SpecError::new(
-                    &spec.file,
-                    &at,
-                    format!("`[client] key_scheme = {key:?}` names no security scheme of the spec"),
-                )),
+                // The config's `[client]` also applies to other specs (`cargo xtask codegen
+                // --spec`): one that does not declare the scheme gets the usual rule.
+                None => Ok(self.only_key_scheme()),
             },
-            None => Ok(match self.schemes.as_slice() {
-                [only] if only.kind != SchemeKind::Basic => Some(0),
-                _ => None,
-            }),
+            None => Ok(self.only_key_scheme()),
+        }
+    }
+
+    fn only_key_scheme(&self) -> Option<usize> {
+        match self.schemes.as_slice() {
+            [only] if only.kind != SchemeKind::Basic => Some(0),
+            _ => None,
         }
     }
 
