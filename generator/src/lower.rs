@@ -76,6 +76,9 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         .unwrap_or_else(|| origin(&base_url));
     let mut cx = Lowerer::new(spec, site);
     cx.errors.extend(early);
+    for scheme in &mut schemes.schemes {
+        scheme.docs = cx.docs(scheme.docs.as_ref());
+    }
 
     let mut ops = Vec::new();
     for (path, item) in &spec.api.paths.paths {

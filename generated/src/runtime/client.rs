@@ -620,7 +620,8 @@ const SCHEMES: [Scheme; 2] = [
     Scheme { method: "bearer_auth" },
 ];
 impl ClientBuilder {
-    /// The credential of the security scheme `basicAuth`, sent as `Authorization: Basic` with the user name and password to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `basicAuth`, sent as `Authorization: Basic` with the user name and password
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     ///
     /// The secret key as the user name, with an empty password.
     pub fn basic_auth(
@@ -633,7 +634,8 @@ impl ClientBuilder {
         );
         self
     }
-    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     ///
     /// The secret key as a bearer token.
     pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {

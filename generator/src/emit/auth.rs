@@ -56,7 +56,7 @@ pub fn auth_code(api: &Api) -> TokenStream {
             }
         };
         let mut docs = format!(
-            "The credential of the security scheme {key}, sent {how} to the operations that \
+            "The credential of the security scheme {key}, sent {how}\nto the operations that \
              use it. It never appears in `Debug` output, logs or errors."
         );
         if let Some(d) = &s.docs {

@@ -693,7 +693,8 @@ const SERVER_VARIABLES: [ServerVariable; 2] = [
     },
 ];
 impl ClientBuilder {
-    /// The credential of the security scheme `basicAuth`, sent as `Authorization: Basic` with the user name and password to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `basicAuth`, sent as `Authorization: Basic` with the user name and password
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     ///
     /// An account id and its auth token.
     pub fn basic_auth(
@@ -706,31 +707,36 @@ impl ClientBuilder {
         );
         self
     }
-    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {
         self.credentials[1] = Some(Credential::bearer("bearer_auth", &token.into()));
         self
     }
-    /// The credential of the security scheme `cookieKey`, sent as the cookie `session` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `cookieKey`, sent as the cookie `session`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     pub fn cookie_key(mut self, key: impl Into<String>) -> Self {
         self.credentials[2] = Some(
             Credential::cookie("cookie_key", "session", &key.into()),
         );
         self
     }
-    /// The credential of the security scheme `headerKey`, sent as the header `X-Api-Key` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `headerKey`, sent as the header `X-Api-Key`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     pub fn header_key(mut self, key: impl Into<String>) -> Self {
         self.credentials[3] = Some(
             Credential::header("header_key", "x-api-key", &key.into()),
         );
         self
     }
-    /// The credential of the security scheme `oauth`, sent as `Authorization: Bearer <token>` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `oauth`, sent as `Authorization: Bearer <token>`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     pub fn oauth(mut self, token: impl Into<String>) -> Self {
         self.credentials[4] = Some(Credential::bearer("oauth", &token.into()));
         self
     }
-    /// The credential of the security scheme `queryKey`, sent as the query parameter `api key` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `queryKey`, sent as the query parameter `api key`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     pub fn query_key(mut self, key: impl Into<String>) -> Self {
         self.credentials[5] = Some(
             Credential::query("query_key", "api key", &key.into()),

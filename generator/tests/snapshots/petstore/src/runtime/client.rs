@@ -599,7 +599,8 @@ const DEFAULT_SECURITY: &[&[usize]] = &[&[0]];
 /// The security schemes the spec declares, in the order `Request::security` indexes them.
 const SCHEMES: [Scheme; 1] = [Scheme { method: "bearer_auth" }];
 impl ClientBuilder {
-    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>` to the operations that use it. It never appears in `Debug` output, logs or errors.
+    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
     pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {
         self.credentials[0] = Some(Credential::bearer("bearer_auth", &token.into()));
         self
