@@ -371,10 +371,27 @@ pub fn emit(
         } else {
             ""
         };
-        if api.base_url.is_empty() {
-            format!("let client = {krate}::Client::builder({key}).base_url(\"https://api.example.com\").build()?;")
+        // Without a key for the constructor, the example sets the first scheme's credential.
+        let credential = match (&key_method, api.security_schemes.first()) {
+            (None, Some(scheme)) => {
+                let method = escape::rust_ident(&scheme.name.rust)
+                    .map_err(|e| format!("generator bug: {e}"))?;
+                match scheme.kind {
+                    SchemeKind::Basic => format!(".{method}(\"user\", \"password\")"),
+                    _ => format!(".{method}(\"secret\")"),
+                }
+            }
+            _ => String::new(),
+        };
+        let base = if api.base_url.is_empty() {
+            ".base_url(\"https://api.example.com\")"
         } else {
+            ""
+        };
+        if credential.is_empty() && base.is_empty() {
             format!("let client = {krate}::Client::new({key})?;")
+        } else {
+            format!("let client = {krate}::Client::builder({key}){credential}{base}.build()?;")
         }
     };
     let uses_clearable = super::mentions(api, &|t| matches!(t, TypeRef::Clearable(_)));
