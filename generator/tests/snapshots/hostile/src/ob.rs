@@ -155,7 +155,7 @@ pub fn list<'a>(
             path: "/v1/ob\"#\\'`|".to_owned(),
             query: __query.finish(),
             body: None,
-            security: &[],
+            security: &[&[0]],
         })
     }
     client.execute(__request(params))
@@ -190,7 +190,7 @@ pub fn update<'a>(
             path: format!("/v1/ob\"#\\'`|/{idn}"),
             query: None,
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
-            security: &[],
+            security: &[&[0]],
         })
     }
     client.execute(__request(idn, params))

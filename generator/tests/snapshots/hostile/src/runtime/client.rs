@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
@@ -50,23 +50,26 @@ struct Inner {
     base_url: String,
     /// Whether the caller chose `base_url`, which then also replaces operations' own servers.
     base_url_overridden: bool,
+    /// Per security scheme (as `SCHEMES` lists them), the credential the caller gave.
+    credentials: Vec<Option<Credential>>,
     /// The client-wide defaults; every field is set.
     defaults: RequestOptions,
     allow_insecure_http: bool,
 }
 
 impl Client {
-    /// A client with the default base URL, timeout and retries.
+    /// A client with the default base URL, timeout and retries, sending `secret_key` as
+    /// [`ClientBuilder::key_allow_warnings_pub_static_x_u8_0`] does.
     ///
-    /// Fails with [`Error::InvalidArgument`] when a setting is refused, and with
-    /// [`Error::Transport`] when the TLS backend cannot start.
-    pub fn new() -> Result<Client> {
-        Self::builder().build()
+    /// Fails with [`Error::InvalidArgument`] when the key is empty or is not a valid header
+    /// value, and with [`Error::Transport`] when the TLS backend cannot start.
+    pub fn new(secret_key: impl Into<String>) -> Result<Client> {
+        Self::builder(secret_key).build()
     }
 
     /// Starts a client with settings other than the defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::empty()
+    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::empty().key_allow_warnings_pub_static_x_u8_0(secret_key).renamed_key()
     }
 
     /// The URL requests are sent to, without a trailing `/`.
@@ -148,7 +151,7 @@ impl Client {
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
         let Request { method, server, template, path, query, body, security } = request?;
-        let _ = security;
+        let credentials = self.credentials_for(security)?;
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
@@ -186,7 +189,23 @@ impl Client {
             url.push('?');
             url.push_str(&query);
         }
-        let transport = TransportError::from_reqwest;
+        // API keys that travel in the query; reqwest's errors would show the URL, so theirs
+        // leave it out (see `transport`).
+        let mut key_in_url = false;
+        for pair in credentials.iter().filter_map(|c| c.query.as_deref()) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(pair);
+            key_in_url = true;
+        }
+        let cookies: Vec<&str> = credentials.iter().filter_map(|c| c.cookie.as_deref()).collect();
+        let cookie = if cookies.is_empty() {
+            None
+        } else {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| InvalidArgument::new("cookie", "is not a valid header value"))?;
+            value.set_sensitive(true);
+            Some(value)
+        };
+        let transport = |e: reqwest::Error| TransportError::from_reqwest(if key_in_url { e.without_url() } else { e });
 
         let mut attempt = 0;
         loop {
@@ -197,6 +216,12 @@ impl Client {
                 .request(method.clone(), url.as_str())
                 .timeout(timeout)
                 .header("Api-Version", API_VERSION);
+            for (name, value) in credentials.iter().filter_map(|c| c.header.as_ref()) {
+                builder = builder.header(name.clone(), value.clone());
+            }
+            if let Some(cookie) = &cookie {
+                builder = builder.header(COOKIE, cookie.clone());
+            }
             if let Some(key) = &idempotency_header {
                 builder = builder.header("Idempotency-Key", key.clone());
             }
@@ -267,7 +292,27 @@ impl Client {
 
     /// Every secret the client holds, for scrubbing them from anything a server echoes back.
     fn secrets(&self) -> Vec<&str> {
-        Vec::new()
+        self.inner.credentials.iter().flatten().flat_map(|c| c.secrets.iter().map(String::as_str)).collect()
+    }
+
+    /// The credentials to send for an operation's `security`: the first alternative whose
+    /// schemes all have one. An operation that needs credentials the client lacks fails here,
+    /// before anything is sent: the API would only refuse it.
+    fn credentials_for(&self, security: &[&[usize]]) -> Result<Vec<&Credential>> {
+        if security.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in security {
+            let found: Option<Vec<&Credential>> = alternative.iter().map(|i| self.inner.credentials.get(*i).and_then(Option::as_ref)).collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        let wanted: Vec<String> = security
+            .iter()
+            .map(|alternative| alternative.iter().map(|i| format!("`ClientBuilder::{}`", SCHEMES[*i].method)).collect::<Vec<_>>().join(" and "))
+            .collect();
+        Err(InvalidArgument::new("credentials", format!("this operation needs credentials set with {}", wanted.join(" or "))).into())
     }
 }
 
@@ -359,7 +404,64 @@ impl fmt::Debug for Client {
             .field("defaults", &self.inner.defaults)
             .field("options", &self.options)
             .field("recording", &self.recorder.is_some());
+        // Which credentials are set, never what they are.
+        for (scheme, credential) in SCHEMES.iter().zip(&self.inner.credentials) {
+            if credential.is_some() {
+                d.field(scheme.method, &"[redacted]");
+            }
+        }
         d.finish()
+    }
+}
+
+/// A security scheme the spec declares: the builder method that sets its credential.
+pub(crate) struct Scheme {
+    pub(crate) method: &'static str,
+}
+
+/// A credential, ready to send; validated when the builder method took it.
+#[derive(Clone)]
+pub(crate) struct Credential {
+    /// A header to send (`Authorization`, an API key's header), marked sensitive so `reqwest`
+    /// and `http` keep it out of their output.
+    header: Option<(HeaderName, HeaderValue)>,
+    /// A query parameter, encoded: `name=value`.
+    query: Option<String>,
+    /// A cookie: `name=value`.
+    cookie: Option<String>,
+    /// Everything to scrub from what a server echoes back.
+    secrets: Vec<String>,
+}
+
+impl Credential {
+    fn empty() -> Credential {
+        Credential { header: None, query: None, cookie: None, secrets: Vec::new() }
+    }
+
+    /// A secret as given: trimmed, not empty, visible ASCII only.
+    fn checked(method: &str, secret: &str) -> std::result::Result<String, InvalidArgument> {
+        let secret = secret.trim();
+        if secret.is_empty() {
+            return Err(InvalidArgument::new(method, "is empty"));
+        }
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(InvalidArgument::new(method, "may contain only visible ASCII characters"));
+        }
+        Ok(secret.to_owned())
+    }
+
+    fn sensitive(method: &str, text: &str) -> std::result::Result<HeaderValue, InvalidArgument> {
+        let mut value = HeaderValue::from_str(text).map_err(|_| InvalidArgument::new(method, "is not a valid header value"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// An API key in the query parameter `name`.
+    pub(crate) fn query(method: &str, name: &str, key: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let key = Self::checked(method, key)?;
+        let pair = form_urlencoded::Serializer::new(String::new()).append_pair(name, &key).finish();
+        let encoded = pair.split_once('=').map(|(_, v)| v.to_owned()).unwrap_or_default();
+        Ok(Credential { query: Some(pair), secrets: vec![key, encoded], ..Self::empty() })
     }
 }
 
@@ -368,6 +470,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     defaults: RequestOptions,
     allow_insecure_http: bool,
+    /// Per security scheme, the credential given (or why it was refused, reported by `build`).
+    credentials: Vec<Option<std::result::Result<Credential, InvalidArgument>>>,
     /// Per server variable, the value given instead of its default.
     server_variables: Vec<Option<String>>,
 }
@@ -378,8 +482,19 @@ impl ClientBuilder {
             base_url: None,
             defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
             allow_insecure_http: false,
+            credentials: vec![None; SCHEMES.len()],
             server_variables: vec![None; SERVER_VARIABLES.len()],
         }
+    }
+
+    /// The constructor's key is reported as `secret_key` when refused.
+    fn renamed_key(mut self) -> Self {
+        for credential in self.credentials.iter_mut().flatten() {
+            if let Err(e) = credential {
+                e.param = "secret_key".to_owned();
+            }
+        }
+        self
     }
 
     /// Sends every request somewhere other than [`DEFAULT_BASE_URL`] (and other than the
@@ -425,6 +540,10 @@ impl ClientBuilder {
 
     /// Checks the settings and starts the connection pool.
     pub fn build(self) -> Result<Client> {
+        let mut credentials = Vec::with_capacity(self.credentials.len());
+        for credential in self.credentials {
+            credentials.push(credential.transpose()?);
+        }
         let base_url_overridden = self.base_url.is_some();
         let default_base = server_url(&self.server_variables)?;
         let base_url = self.base_url.as_deref().unwrap_or(&default_base).trim_end_matches('/').to_owned();
@@ -453,6 +572,7 @@ impl ClientBuilder {
             http,
             base_url,
             base_url_overridden,
+            credentials,
             defaults: self.defaults,
             allow_insecure_http: self.allow_insecure_http,
         };
@@ -493,7 +613,13 @@ fn server_url(given: &[Option<String>]) -> Result<String> {
 
 /// The document's `security`, for calls made without an operation
 /// ([`Client::raw_request`]).
-const DEFAULT_SECURITY: &[&[usize]] = &[];
+const DEFAULT_SECURITY: &[&[usize]] = &[&[0]];
+/// The security schemes the spec declares, in the order `Request::security` indexes them.
+const SCHEMES: [Scheme; 1] = [
+    Scheme {
+        method: "key_allow_warnings_pub_static_x_u8_0",
+    },
+];
 /// The spec's server URL, before its variables are filled.
 const SERVER_URL_TEMPLATE: &str = "{scheme}://api.example.test/v1{tail}";
 const SERVER_VARIABLES: [ServerVariable; 2] = [
@@ -509,6 +635,33 @@ const SERVER_VARIABLES: [ServerVariable; 2] = [
     },
 ];
 impl ClientBuilder {
+    /// The credential of the security scheme `key*/ // #![allow(warnings)] ]] "# \ ' pub static X: u8 = 0;`, sent as the query parameter `";pub/**/fn/**/injected_by_url()->u32{7}const/**/_Z:&str="`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
+    ///
+    /// Hostile
+    /// //! injected
+    /// #!\[no_std\]
+    ///
+    /// ```text
+    /// fn main() { panic!("doctest") }
+    /// ```
+    ///
+    /// \[dependencies\]
+    /// evil = { path = "/" }
+    ///  | a | b |
+    pub fn key_allow_warnings_pub_static_x_u8_0(
+        mut self,
+        key: impl Into<String>,
+    ) -> Self {
+        self.credentials[0] = Some(
+            Credential::query(
+                "key_allow_warnings_pub_static_x_u8_0",
+                "\";pub/**/fn/**/injected_by_url()->u32{7}const/**/_Z:&str=\"",
+                &key.into(),
+            ),
+        );
+        self
+    }
     /// Sets the server URL's `{scheme}` (default `https`); one of `https`.
     ///
     /// fn indented() {}
@@ -535,6 +688,11 @@ impl fmt::Debug for ClientBuilder {
             .field("defaults", &self.defaults)
             .field("allow_insecure_http", &self.allow_insecure_http);
         d.field("server_variables", &self.server_variables);
+        for (scheme, credential) in SCHEMES.iter().zip(&self.credentials) {
+            if credential.is_some() {
+                d.field(scheme.method, &"[redacted]");
+            }
+        }
         d.finish()
     }
 }
