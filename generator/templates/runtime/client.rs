@@ -8,7 +8,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 {%- if has_schemes %}
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+{%- if uses_bearer || uses_basic %}
+use reqwest::header::AUTHORIZATION;
+{%- endif %}
 {%- else %}
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
 {%- endif %}
@@ -591,11 +594,14 @@ impl Credential {
         Ok(secret.to_owned())
     }
 
+{%- if uses_bearer || uses_basic || uses_header_key %}
+
     fn sensitive(method: &str, text: &str) -> std::result::Result<HeaderValue, InvalidArgument> {
         let mut value = HeaderValue::from_str(text).map_err(|_| InvalidArgument::new(method, "is not a valid header value"))?;
         value.set_sensitive(true);
         Ok(value)
     }
+{%- endif %}
 {%- if uses_bearer %}
 
     /// `Authorization: Bearer <token>`.

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
@@ -448,12 +448,6 @@ impl Credential {
             return Err(InvalidArgument::new(method, "may contain only visible ASCII characters"));
         }
         Ok(secret.to_owned())
-    }
-
-    fn sensitive(method: &str, text: &str) -> std::result::Result<HeaderValue, InvalidArgument> {
-        let mut value = HeaderValue::from_str(text).map_err(|_| InvalidArgument::new(method, "is not a valid header value"))?;
-        value.set_sensitive(true);
-        Ok(value)
     }
 
     /// An API key in the query parameter `name`.
