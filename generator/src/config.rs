@@ -312,6 +312,7 @@ name = "x-api"
 version = "0.1.0"
 [client]
 api_version_header = "Stripe-Version"
+key_scheme = "bearerAuth"
 [operations]
 include = ["A"]
 path_prefixes = ["/v1/b/"]
@@ -324,6 +325,7 @@ event_schema = "event"
         )
         .unwrap();
         assert!(c.operations.skip_unsupported);
+        assert_eq!(c.client.key_scheme.as_deref(), Some("bearerAuth"));
         assert_eq!(c.krate.name, "x-api");
         assert!(c.operations.selects("A", "/v1/z"));
         assert!(c.operations.selects("Z", "/v1/b/1"));

@@ -809,6 +809,24 @@ mod tests {
         scope.reserve(["Reserved"]);
         assert_eq!(scope.claim("Reserved"), "Reserved2");
     }
+
+    #[test]
+    fn status_variants() {
+        use crate::model::Status;
+        let table = [
+            (Status::Code(200), "Ok"),
+            (Status::Code(204), "NoContent"),
+            (Status::Code(404), "NotFound"),
+            (Status::Code(418), "Status418"),
+            (Status::Range(2), "Success"),
+            (Status::Range(4), "ClientError"),
+            (Status::Range(7), "Status7xx"),
+            (Status::Default, "Default"),
+        ];
+        for (status, want) in table {
+            assert_eq!(status_variant_name(status), want, "{status:?}");
+        }
+    }
 }
 
 /// The enum variant for a response status: its reason phrase (`404` → `NotFound`), the class
