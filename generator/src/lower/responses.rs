@@ -147,9 +147,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The media type a response is read as, with its key.
-    fn pick_media<'r>(
-        response: &'r openapiv3::Response,
-    ) -> Option<(&'r String, &'r openapiv3::MediaType)> {
+    fn pick_media(response: &openapiv3::Response) -> Option<(&String, &openapiv3::MediaType)> {
         response
             .content
             .iter()
