@@ -1,7 +1,7 @@
 //! An OpenAPI 3.0 and 3.1 → Rust binding generator.
 //!
-//! The pipeline, one module per stage: [`mod@load`] (YAML/JSON, 3.0 or 3.1 → the 3.0
-//! `openapiv3` document) → `validate` (every problem at once, with JSON pointers) → `lower`
+//! The pipeline, one module per stage: [`mod@load`] (YAML/JSON, 3.0 or 3.1, one file or many →
+//! the 3.0 `openapiv3` document) → `validate` (every problem at once, with JSON pointers) → `lower`
 //! (spec → the plain-data [`model`]) → `emit` (model → files: `quote!` + `prettyplease` for
 //! Rust items, askama for fixed text). Names come from [`naming`], rustdoc from [`docs`]; every
 //! string that reaches a generated file is escaped for where it lands by `escape`. Nothing here
@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 pub use config::Config;
 pub use emit::Provenance;
 pub use error::{SpecError, SpecErrors};
-pub use load::{load, LoadedSpec};
+pub use load::{load, load_files, LoadedSpec};
 
 /// The files of a binding crate, keyed by path relative to the crate root, plus counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,6 +126,27 @@ pub fn build_model(
     config_file: &str,
 ) -> Result<model::Api, SpecErrors> {
     config.check(config_file)?;
+    // Problems are found in the bundled document and named by the file that holds them.
+    let located = |e: SpecErrors| {
+        let mut problems = spec.sources.locate_all(e.0);
+        problems.sort();
+        problems.dedup();
+        SpecErrors(problems)
+    };
+    let mut api = build_model_bundled(spec, config, config_file).map_err(located)?;
+    for left_out in &mut api.left_out {
+        left_out.problems = spec
+            .sources
+            .locate_all(std::mem::take(&mut left_out.problems));
+    }
+    Ok(api)
+}
+
+fn build_model_bundled(
+    spec: &LoadedSpec,
+    config: &Config,
+    config_file: &str,
+) -> Result<model::Api, SpecErrors> {
     let whole =
         check(spec, &config.operations, config_file).and_then(|()| lower_sorted(spec, config));
     let mut api = match whole {
@@ -230,10 +251,11 @@ pub fn check(
     selection: &config::Selection,
     config_file: &str,
 ) -> Result<(), SpecErrors> {
-    let mut problems = validate::validate(spec, selection, config_file);
+    let problems = validate::validate(spec, selection, config_file);
     if problems.is_empty() {
         return Ok(());
     }
+    let mut problems = spec.sources.locate_all(problems);
     problems.sort();
     problems.dedup();
     Err(SpecErrors(problems))

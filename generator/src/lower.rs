@@ -20,6 +20,7 @@ use crate::resolve::{Resolved, Resolver};
 use crate::validate::{operations, FORM, MULTIPART};
 
 mod events;
+mod payloads;
 mod responses;
 mod security;
 
@@ -127,6 +128,8 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         }
     }
     operations_out.sort_by(|a, b| (&a.module, &a.name.rust).cmp(&(&b.module, &b.name.rust)));
+
+    payloads::lower_webhook_payloads(&mut cx, spec);
 
     // Last, so that the event's object enum sees every type the operations reached.
     let event = config

@@ -230,6 +230,29 @@ fn run(name: &str, text: &str, cases: usize, seed: u64, tally: &mut Tally) {
     }
 }
 
+/// A spec's text; for a spec kept as a folder of files (entered at `openapi.yaml` or
+/// `openapi/openapi.yaml`), its files bundled into one document, which is then mutated.
+fn spec_text(spec: &Path) -> String {
+    if !spec.is_dir() {
+        return std::fs::read_to_string(spec).unwrap();
+    }
+    let entry = entry_of(spec).unwrap_or_else(|| panic!("{}: no openapi.yaml", spec.display()));
+    let name = entry.to_string_lossy().into_owned();
+    let bundled = openapi_gen::load_files(&name, &mut |file: &str| {
+        std::fs::read_to_string(file).map_err(|e| e.to_string())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    serde_json::to_string(&bundled.raw).unwrap()
+}
+
+/// The entry file of a folder that holds a spec (not, say, `licenses/`).
+fn entry_of(folder: &Path) -> Option<PathBuf> {
+    ["openapi.yaml", "openapi/openapi.yaml"]
+        .iter()
+        .map(|e| folder.join(e))
+        .find(|e| e.is_file())
+}
+
 fn settings() -> (usize, u64) {
     let var = |k: &str| std::env::var(k).ok().and_then(|v| v.parse().ok());
     (
@@ -251,7 +274,7 @@ fn mutants_of_our_specs_give_a_binding_or_located_problems() {
     specs.sort();
     let mut tally = Tally::default();
     for spec in &specs {
-        let text = std::fs::read_to_string(spec).unwrap();
+        let text = spec_text(spec);
         run(&spec.display().to_string(), &text, cases, seed, &mut tally);
     }
     println!(
@@ -282,17 +305,18 @@ fn mutants_of_the_corpus_give_a_binding_or_located_problems_and_samples_compile(
         })
         .map(|e| e.unwrap().path())
         .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "json")
-            )
+            entry_of(p).is_some()
+                || matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "json")
+                )
         })
         .collect();
     specs.sort();
     assert!(specs.len() >= 10, "the corpus has {} specs", specs.len());
     let mut tally = Tally::default();
     for spec in &specs {
-        let text = std::fs::read_to_string(spec).unwrap();
+        let text = spec_text(spec);
         run(&spec.display().to_string(), &text, cases, seed, &mut tally);
     }
     println!(

@@ -335,12 +335,15 @@ impl Settings {
         }
     }
 
-    /// The spec's file and its name in headers and messages.
-    fn spec_file(&self, config: &Config) -> (PathBuf, String) {
+    /// The spec's entry file, its name in headers and messages, and the folder that name is
+    /// relative to (where the files it refers to are read from, by the names the generator
+    /// gives them).
+    fn spec_file(&self, config: &Config) -> (PathBuf, String, PathBuf) {
         match &self.spec {
             Some(spec) => (
                 self.current_dir.join(spec),
                 spec.to_string_lossy().into_owned(),
+                self.current_dir.clone(),
             ),
             None => {
                 let rel = Path::new(CONFIG)
@@ -350,6 +353,7 @@ impl Settings {
                 (
                     self.root.join(&rel),
                     rel.to_string_lossy().replace('\\', "/"),
+                    self.root.clone(),
                 )
             }
         }
@@ -477,7 +481,7 @@ pub fn generate_with(settings: &Settings) -> Result<Generated, Failure> {
         fs::read_to_string(&config_path).map_err(|e| io_err("cannot read", &config_path, e))?;
     let mut config = Config::from_toml(CONFIG, &config_text).map_err(Failure::Spec)?;
 
-    let (spec_path, spec_display) = settings.spec_file(&config);
+    let (spec_path, spec_display, base) = settings.spec_file(&config);
     let spec_text = fs::read_to_string(&spec_path).map_err(|e| {
         Failure::Io(if settings.spec.is_some() {
             format!("cannot read --spec {spec_display}: {e}")
@@ -485,7 +489,15 @@ pub fn generate_with(settings: &Settings) -> Result<Generated, Failure> {
             format!("cannot read {}: {e}", spec_path.display())
         })
     })?;
-    let spec = openapi_gen::load(&spec_display, &spec_text).map_err(Failure::Spec)?;
+    // Every file of the spec is read on each run, so `--check` notices an edit in any of them.
+    let spec = openapi_gen::load_files(&spec_display, &mut |file: &str| {
+        if file == spec_display {
+            Ok(spec_text.clone())
+        } else {
+            fs::read_to_string(base.join(file)).map_err(|e| e.to_string())
+        }
+    })
+    .map_err(Failure::Spec)?;
 
     if settings.spec.is_some() {
         config.spec = spec_display.clone();

@@ -17,10 +17,38 @@ use crate::project_root;
 const HELP: &str = "\
 usage: cargo xtask corpus [--corpus DIR] [--out DIR] [--generate-only]
 
-Generates each spec in DIR (default ../shared/openapi-corpus: its *.yaml and *.json files) with
+Generates each spec in DIR (default ../shared/openapi-corpus: its *.yaml and *.json files, and
+for each folder the entry file SOURCES.tsv names, else openapi.yaml or openapi/openapi.yaml) with
 every operation selected and the unsupported ones left out, into a workspace under --out
 (default target/corpus), then runs clippy -D warnings and rustdoc -D warnings on each crate.
 ";
+
+/// How the corpus folder is named in messages and generated headers.
+const LABEL: &str = "../shared/openapi-corpus/";
+
+/// The entry file of a spec kept as a folder of files: the one `SOURCES.tsv` names (its first
+/// column, `folder/…/openapi.yaml`), else `openapi.yaml` or `openapi/openapi.yaml` in it.
+fn entry_file(corpus: &Path, folder: &Path) -> Option<PathBuf> {
+    let name = folder.file_name()?.to_str()?;
+    let sources = std::fs::read_to_string(corpus.join("SOURCES.tsv")).unwrap_or_default();
+    let named = sources
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .find(|f| {
+            f.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
+    let candidates = named.map(|f| corpus.join(f)).into_iter().chain(
+        [
+            "openapi.yaml",
+            "openapi.json",
+            "openapi/openapi.yaml",
+            "openapi/openapi.json",
+        ]
+        .map(|f| folder.join(f)),
+    );
+    candidates.into_iter().find(|p| p.is_file())
+}
 
 struct Row {
     spec: String,
@@ -63,11 +91,15 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             )
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
+        .filter_map(|p| {
+            if p.is_dir() {
+                return entry_file(&corpus, &p);
+            }
             matches!(
                 p.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml" | "json")
             )
+            .then_some(p)
         })
         .collect();
     specs.sort();
@@ -79,7 +111,16 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let mut members = Vec::new();
     let mut refused = Vec::new();
     for spec in &specs {
-        let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
+        // A spec over several files is named after its folder.
+        let rel = spec
+            .strip_prefix(&corpus)
+            .unwrap_or(spec)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let stem = match rel.split_once('/') {
+            Some((folder, _)) => folder,
+            None => spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec"),
+        };
         let name: String = format!("corpus-{stem}")
             .chars()
             .map(|c| {
@@ -90,13 +131,15 @@ pub fn run(args: &[&str]) -> Result<(), String> {
                 }
             })
             .collect();
-        let display = format!(
-            "../shared/openapi-corpus/{}",
-            spec.file_name().and_then(|f| f.to_str()).unwrap_or(stem)
-        );
-        let text = std::fs::read_to_string(spec).map_err(|e| format!("{display}: {e}"))?;
+        let display = format!("{LABEL}{rel}");
         let started = Instant::now();
-        let result = openapi_gen::load(&display, &text).and_then(|loaded| {
+        let result = openapi_gen::load_files(&display, &mut |file: &str| {
+            let within = file
+                .strip_prefix(LABEL)
+                .ok_or_else(|| "outside the corpus folder".to_owned())?;
+            std::fs::read_to_string(corpus.join(within)).map_err(|e| e.to_string())
+        })
+        .and_then(|loaded| {
             openapi_gen::generate(
                 &loaded,
                 &config(&name),

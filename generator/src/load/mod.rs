@@ -1,13 +1,21 @@
-//! Stage 1: text (YAML or JSON) → the raw JSON tree and the typed `openapiv3` document.
-//! The raw tree is kept so validation can check every `$ref` and point at any node.
+//! Stage 1: text (YAML or JSON, in one file or many) → the raw JSON tree and the typed
+//! `openapiv3` document. The raw tree is kept so validation can check every `$ref` and point at
+//! any node; the files a spec was split over are bundled into it first (`bundle.rs`), and the
+//! source map kept with it names the real file of every problem.
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::error::{Pointer, SpecError, SpecErrors};
 
+mod bundle;
+mod defs;
 mod v31;
+mod webhooks;
 mod yaml;
+
+pub use bundle::{Reader, SourceMap};
+pub use webhooks::WebhookPayload;
 
 /// A parsed spec: its display name, the raw tree, and the typed document.
 #[derive(Debug)]
@@ -21,6 +29,12 @@ pub struct LoadedSpec {
     /// say), each with its problems: a problem for that operation only, reported when it is
     /// selected (or listed as left out, with `skip_unsupported`).
     pub broken_operations: Vec<BrokenOperation>,
+    /// Every file the spec was read from, the entry first.
+    pub files: Vec<String>,
+    /// Where each part of `raw` came from, for specs over several files.
+    pub sources: SourceMap,
+    /// The payload schemas of the document's webhooks (OpenAPI 3.1), generated as types.
+    pub webhook_payloads: Vec<WebhookPayload>,
 }
 
 /// An operation `load` set aside, and why.
@@ -34,26 +48,74 @@ pub struct BrokenOperation {
     pub problems: Vec<SpecError>,
 }
 
-/// Parses a spec. JSON is recognised by its first character; anything else is read as YAML.
+/// Parses a spec held in one file. A `$ref` to another file is an error here: use
+/// [`load_files`] for specs split over several.
+pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
+    load_files(file, &mut |path: &str| {
+        if path == file {
+            Ok(text.to_owned())
+        } else {
+            Err(
+                "only one file was given (`load`); specs over several files need `load_files`"
+                    .to_owned(),
+            )
+        }
+    })
+}
+
+/// Parses a spec from its entry file and every file its `$ref`s reach, each read through `read`
+/// by its path relative to the entry's folder, joined to `entry` (`specs/api/openapi.yaml` refers
+/// to `paths/a.yaml`: `read("specs/api/paths/a.yaml")`). The files are bundled into one document
+/// (see `bundle`), and every problem, then and later, names the file that holds it.
 ///
 /// Documents are read as they are found, then repaired once here so the rest of the generator
 /// sees plain JSON: a byte-order mark is skipped; YAML keys that are numbers or booleans
 /// (unquoted status codes) become strings; merge keys (`<<: *anchor`) are applied; integers
 /// beyond 64 bits become floats, and integer bounds (`minimum`, `maximum`) that no 64-bit integer
 /// can reach are dropped, since no value of the field can cross them anyway. A key repeated in
-/// one mapping is an error with its line.
-pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
-    let one = |pointer: &Pointer, line_col: Option<(usize, usize)>, message: String| {
-        SpecErrors(vec![SpecError {
+/// one mapping is an error with its line. JSON is recognised by its first character; anything
+/// else is read as YAML.
+pub fn load_files(entry: &str, read: &mut Reader<'_>) -> Result<LoadedSpec, SpecErrors> {
+    let file = entry;
+    let one = |pointer: &Pointer, message: String| {
+        SpecErrors(vec![SpecError::new(file, pointer, message)])
+    };
+    let text =
+        read(entry).map_err(|e| one(&Pointer::root(), format!("cannot read the spec: {e}")))?;
+    let raw = parse(entry, &text).map_err(SpecErrors)?;
+    if raw.is_null() {
+        return Err(SpecErrors(vec![SpecError {
+            line_col: Some((1, 1)),
+            ..SpecError::new(file, &Pointer::root(), "the file is empty")
+        }]));
+    }
+    is_31(entry, &raw)?;
+    let bundled = bundle::bundle(entry, raw, read, &parse).map_err(SpecErrors)?;
+    let mut sources = bundled.sources;
+    let mut spec = match from_tree(entry, bundled.doc, &mut sources) {
+        Ok(spec) => spec,
+        Err(e) => return Err(SpecErrors(sources.locate_all(e.0))),
+    };
+    for broken in &mut spec.broken_operations {
+        broken.problems = sources.locate_all(std::mem::take(&mut broken.problems));
+    }
+    spec.files = bundled.files;
+    spec.sources = sources;
+    Ok(spec)
+}
+
+/// One file's text as a JSON tree, repaired as [`load_files`] says.
+fn parse(file: &str, text: &str) -> Result<Value, Vec<SpecError>> {
+    let one = |line_col: Option<(usize, usize)>, message: String| {
+        vec![SpecError {
             line_col,
-            ..SpecError::new(file, pointer, message)
-        }])
+            ..SpecError::new(file, &Pointer::root(), message)
+        }]
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut raw: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
             one(
-                &Pointer::root(),
                 Some((e.line(), e.column())),
                 format!("JSON syntax error: {e}"),
             )
@@ -63,40 +125,51 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
             .map(|tree| tree.0)
             .map_err(|e| {
                 let lc = e.location().map(|l| (l.line(), l.column()));
-                one(&Pointer::root(), lc, format!("YAML syntax error: {e}"))
+                one(lc, format!("YAML syntax error: {e}"))
             })?
     };
     yaml::merge_keys(&mut raw);
     drop_unreachable_integer_bounds(&mut raw);
-    if raw.is_null() {
-        return Err(one(
-            &Pointer::root(),
-            Some((1, 1)),
-            "the file is empty".to_owned(),
-        ));
-    }
+    Ok(raw)
+}
 
+/// Whether the document is OpenAPI 3.1 (else 3.0); an error for anything else.
+fn is_31(file: &str, raw: &Value) -> Result<bool, SpecErrors> {
+    let one = |pointer: &Pointer, message: String| {
+        SpecErrors(vec![SpecError::new(file, pointer, message)])
+    };
     match raw.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
-        // 3.1 is brought to the 3.0 shape here, once; the rest reads one kind of document.
-        Some("3.1.0" | "3.1.1" | "3.1.2") => {
-            let problems = v31::normalize(file, &mut raw);
-            if !problems.is_empty() {
-                return Err(SpecErrors(problems));
-            }
-        }
+        Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(false),
+        Some("3.1.0" | "3.1.1" | "3.1.2") => Ok(true),
         Some(v) => {
             let msg = format!(
                 "OpenAPI version {v:?} is not supported; this generator reads 3.0.x and 3.1.0 to 3.1.2"
             );
-            return Err(one(&Pointer::root().push("openapi"), None, msg));
+            Err(one(&Pointer::root().push("openapi"), msg))
         }
         None => {
             let msg =
                 "missing `openapi: 3.0.x` or `3.1.x`; is this an OpenAPI document?".to_owned();
-            return Err(one(&Pointer::root(), None, msg));
+            Err(one(&Pointer::root(), msg))
         }
     }
+}
+
+/// The bundled document, checked and read into the typed `openapiv3` form.
+fn from_tree(
+    file: &str,
+    mut raw: Value,
+    sources: &mut SourceMap,
+) -> Result<LoadedSpec, SpecErrors> {
+    // 3.1 is brought to the 3.0 shape here, once; the rest reads one kind of document.
+    if is_31(file, &raw)? {
+        defs::hoist(file, &mut raw, sources);
+        let problems = v31::normalize(file, &mut raw);
+        if !problems.is_empty() {
+            return Err(SpecErrors(problems));
+        }
+    }
+    let webhook_payloads = webhooks::payloads(file, &mut raw, sources);
 
     let (api, broken_operations) = match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(api) => (api, Vec::new()),
@@ -162,6 +235,9 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         raw,
         api,
         broken_operations,
+        files: vec![file.to_owned()],
+        sources: SourceMap::single(file),
+        webhook_payloads,
     })
 }
 

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use crate::error::{Pointer, SpecError};
 
 /// JSON Schema keywords 3.1 allows that no 3.0 schema can say.
+/// (`$defs` of a component schema were made components before; deeper ones are refused.)
 const UNMAPPED: &[&str] = &[
     "$defs",
     "$dynamicRef",

@@ -199,3 +199,176 @@ impl<'de> serde::Deserialize<'de> for ArtworkObject {
         Ok(Self::from(value.as_ref()))
     }
 }
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArtworkSoldPayload {
+    pub artwork: String,
+    pub price: Money,
+    pub sale: Option<Sale>,
+    pub sold_at: Option<i64>,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ArtworkSoldPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for ArtworkSoldPayload {
+    const NAME: &'static str = "ArtworkSoldPayload";
+    const FIELDS: &'static [&'static str] = &["artwork", "price", "sale", "sold_at"];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut artwork = None;
+        let mut price = None;
+        let mut sale = None;
+        let mut sold_at = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "artwork" => artwork = Some(__map.next_value()?),
+                "price" => price = Some(__map.next_value()?),
+                "sale" => sale = __map.next_value()?,
+                "sold_at" => sold_at = __map.next_value()?,
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            artwork: crate::runtime::required(artwork, "artwork")?,
+            price: crate::runtime::required(price, "price")?,
+            sale,
+            sold_at,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ArtworkSoldPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 3 + usize::from(self.sale.is_some()) + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("artwork", &self.artwork)?;
+        map.serialize_entry("price", &self.price)?;
+        if let Some(value) = &self.sale {
+            map.serialize_entry("sale", value)?;
+        }
+        map.serialize_entry("sold_at", &self.sold_at)?;
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+/// An amount in a currency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Money {
+    pub amount: i64,
+    pub currency: String,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Money {
+    const NAME: &'static str = "Money";
+    const FIELDS: &'static [&'static str] = &["amount", "currency"];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut amount = None;
+        let mut currency = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "amount" => amount = Some(__map.next_value()?),
+                "currency" => currency = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            amount: crate::runtime::required(amount, "amount")?,
+            currency: crate::runtime::required(currency, "currency")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 2 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sale {
+    pub total: Money,
+    /// Members the spec does not declare (from a newer API version, say), kept as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Sale {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+impl crate::runtime::FromObject for Sale {
+    const NAME: &'static str = "Sale";
+    const FIELDS: &'static [&'static str] = &["total"];
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut total = None;
+        let mut __extra = serde_json::Map::new();
+        while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
+            match &*__key {
+                "total" => total = Some(__map.next_value()?),
+                _ => {
+                    let __value = __map.next_value()?;
+                    __extra.insert(__key.into_string(), __value);
+                }
+            }
+        }
+        Ok(Self {
+            total: crate::runtime::required(total, "total")?,
+            extra: __extra,
+        })
+    }
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Sale {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let extra = crate::runtime::undeclared::<Self>(&self.extra);
+        let len = 1 + extra.clone().count();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("total", &self.total)?;
+        for (key, value) in extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
