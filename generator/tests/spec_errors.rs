@@ -399,10 +399,10 @@ fn a_key_scheme_must_take_one_secret() {
     let mut config = config(all());
     config.client.key_scheme = Some("basicAuth".into());
     let spec = openapi_gen::load(FILE, &text).unwrap();
-    let p = openapi_gen::generate(&spec, &config, "specs/codegen.toml", &provenance)
-        .err()
-        .expect("refused")
-        .0;
+    let Err(p) = openapi_gen::generate(&spec, &config, "specs/codegen.toml", &provenance) else {
+        panic!("expected the key scheme to be refused");
+    };
+    let p = p.0;
     has(
         &p,
         "/components/securitySchemes/basicAuth",
