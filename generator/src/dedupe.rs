@@ -67,7 +67,11 @@ fn shape(def: &TypeDef, class: &[usize]) -> String {
     let mut out = String::new();
     match def {
         TypeDef::Struct(s) => {
-            let _ = write!(out, "struct {:?} {}", s.direction, s.has_id);
+            let _ = write!(out, "struct {:?} {} ", s.direction, s.has_id);
+            match &s.additional {
+                Some(ty) => ty_shape(&mut out, ty, class),
+                None => out.push('-'),
+            }
             for f in &s.fields {
                 let _ = write!(
                     out,
@@ -78,7 +82,7 @@ fn shape(def: &TypeDef, class: &[usize]) -> String {
             }
         }
         TypeDef::Enum(e) => {
-            out.push_str("enum");
+            let _ = write!(out, "enum {:?}", e.kind);
             for v in &e.variants {
                 let _ = write!(out, "|{} {}", v.api, v.rust);
             }
@@ -88,7 +92,7 @@ fn shape(def: &TypeDef, class: &[usize]) -> String {
             for v in &u.values {
                 let _ = write!(out, "|{} {}", v.api, v.rust);
             }
-            out.push_str("|;");
+            let _ = write!(out, "|{:?};", u.discriminator);
             for (name, ty) in &u.variants {
                 let _ = write!(out, "|{name} ");
                 ty_shape(&mut out, ty, class);
@@ -141,6 +145,7 @@ mod tests {
             home,
             docs: Some(format!("{n}'s own docs")),
             variants: values.iter().map(|v| name(v)).collect(),
+            kind: crate::model::EnumKind::String,
         })
     }
 
@@ -162,6 +167,7 @@ mod tests {
                 })
                 .collect(),
             has_id: false,
+            additional: None,
         })
     }
 
@@ -246,6 +252,7 @@ mod tests {
             docs: None,
             values: words.iter().map(|w| name(w)).collect(),
             variants: vec![("Integer".into(), TypeRef::Integer)],
+            discriminator: None,
         })
     }
 

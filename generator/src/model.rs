@@ -379,6 +379,9 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Whether the object has a required string `id` field (so `Expandable<T>::id()` works).
     pub has_id: bool,
+    /// The type of the members besides the declared ones when the schema types them
+    /// (`additionalProperties: <schema>` beside `properties`); `None` keeps them as JSON.
+    pub additional: Option<TypeRef>,
 }
 
 #[derive(Clone, Debug)]
@@ -407,7 +410,19 @@ pub struct EnumDef {
     pub name: Name,
     pub home: Home,
     pub docs: Option<String>,
+    /// For [`EnumKind::String`] `api` is the string itself; otherwise it is the value's JSON
+    /// text (`1`, `true`, `"a"`).
     pub variants: Vec<Name>,
+    pub kind: EnumKind,
+}
+
+/// What JSON values an enum's variants are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumKind {
+    String,
+    Integer,
+    /// Values of several JSON types (`["a", 1, false]`); an enum of booleans alone is a `bool`.
+    Mixed,
 }
 
 /// One of several shapes. A JSON string that is one of `values` decodes as that variant;
@@ -425,6 +440,17 @@ pub struct UnionDef {
     pub values: Vec<Name>,
     /// Variant names and what they hold, in the spec's order.
     pub variants: Vec<(String, TypeRef)>,
+    /// OpenAPI's `discriminator`: decoding reads this member and picks the variant by value.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// A union told apart by one of its members' values (`petType: dog`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discriminator {
+    /// The member that names the variant, as the API spells it.
+    pub property: String,
+    /// Each value and the index into [`UnionDef::variants`] it selects, sorted by value.
+    pub values: Vec<(String, usize)>,
 }
 
 /// A name for a type that is the same as `target` in everything but name and docs.
@@ -436,14 +462,61 @@ pub struct AliasDef {
     pub target: TypeId,
 }
 
+/// A Rust integer type other than `i64`, chosen by `format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntegerWidth {
+    I8,
+    I16,
+    I32,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntegerWidth {
+    /// The Rust type's name.
+    pub fn rust(self) -> &'static str {
+        match self {
+            IntegerWidth::I8 => "i8",
+            IntegerWidth::I16 => "i16",
+            IntegerWidth::I32 => "i32",
+            IntegerWidth::U8 => "u8",
+            IntegerWidth::U16 => "u16",
+            IntegerWidth::U32 => "u32",
+            IntegerWidth::U64 => "u64",
+        }
+    }
+
+    /// The width a `format` names; `None` for `int64`, no format and unknown formats (`i64`).
+    pub fn from_format(format: &str) -> Option<Self> {
+        Some(match format {
+            "int8" => IntegerWidth::I8,
+            "int16" => IntegerWidth::I16,
+            "int32" => IntegerWidth::I32,
+            "uint8" => IntegerWidth::U8,
+            "uint16" => IntegerWidth::U16,
+            "uint32" => IntegerWidth::U32,
+            "uint64" | "uint" => IntegerWidth::U64,
+            _ => return None,
+        })
+    }
+}
+
 /// How a value is typed, by reference into the arena for named types.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeRef {
     String,
+    /// An integer without a format (or `int64`): `i64`.
     Integer,
+    /// An integer whose `format` asks for another width or for no sign (`int32`, `uint64`).
+    SizedInteger(IntegerWidth),
     /// An integer with `format: unix-time` (seconds since the epoch).
     Timestamp,
+    /// A number without a format (or `double`): `f64`.
     Number,
+    /// `format: float`: `f32`.
+    Float,
     Boolean,
     /// Any JSON value.
     Json,

@@ -290,10 +290,7 @@ fn skip_unsupported_leaves_out_what_cannot_be_mapped_and_lists_it() {
         "  /v1/noresp:\n    get:\n      operationId: NoResponses\n".to_owned(),
     ]
     .concat();
-    let text = spec(
-        &paths,
-        "    both:\n      allOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: string}}}]\n",
-    );
+    let text = spec(&paths, "    both:\n      not: {type: string}\n");
     // Strict, the default: every problem, nothing generated.
     let strict = problems(&text);
     has(
@@ -407,5 +404,42 @@ fn a_key_scheme_must_take_one_secret() {
         &p,
         "/components/securitySchemes/basicAuth",
         "names a `basic` scheme",
+    );
+}
+
+#[test]
+fn all_of_members_that_cannot_be_merged_are_located() {
+    let response = |schema: &str| {
+        format!("  /v1/{schema}:\n    get:\n      operationId: Get{schema}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n")
+    };
+    let text = spec(
+        &[response("scalar"), response("clash"), response("pets"), response("inline")].concat(),
+        "    base:\n      type: object\n      properties:\n        size: {type: integer}\n\
+         \x20   scalar:\n      allOf: [{$ref: '#/components/schemas/base'}, {type: string}]\n\
+         \x20   clash:\n      allOf:\n        - $ref: '#/components/schemas/base'\n        - type: object\n          properties:\n            size: {type: string}\n\
+         \x20   dog: {type: object, properties: {kind: {type: string}}}\n\
+         \x20   pets:\n      oneOf: [{$ref: '#/components/schemas/dog'}, {$ref: '#/components/schemas/base'}]\n      discriminator:\n        propertyName: kind\n        mapping: {cat: '#/components/schemas/cat'}\n\
+         \x20   inline:\n      oneOf: [{$ref: '#/components/schemas/dog'}, {type: object, properties: {kind: {type: string}}}]\n      discriminator: {propertyName: kind}\n",
+    );
+    let p = problems(&text);
+    has(
+        &p,
+        "/components/schemas/scalar/allOf/1",
+        "an `allOf` member must be an object schema to be merged, not a `string`",
+    );
+    has(
+        &p,
+        "/components/schemas/clash/allOf/1/properties/size",
+        "`allOf` members give the property `size` conflicting types: `integer` (at /components/schemas/base/properties/size) and `string`",
+    );
+    has(
+        &p,
+        "/components/schemas/pets/discriminator/mapping/cat",
+        "`#/components/schemas/cat` is not one of the union's `$ref` members",
+    );
+    has(
+        &p,
+        "/components/schemas/inline/oneOf/1",
+        "needs a `mapping` entry (or a `$ref`) to give its `kind` value",
     );
 }

@@ -162,6 +162,7 @@ struct RuntimeMod<'a> {
     webhooks: bool,
     uses_unions: bool,
     uses_union_tags: bool,
+    uses_discriminator: bool,
     uses_objects: bool,
     uses_required: bool,
     idempotency: bool,
@@ -299,6 +300,7 @@ struct WebhookExample<'a> {
 struct RuntimeJson<'a> {
     header: &'a str,
     uses_union_tags: bool,
+    uses_discriminator: bool,
     uses_objects: bool,
     uses_required: bool,
 }
@@ -424,7 +426,9 @@ pub fn emit(
         })
     };
     let uses_unions = response_unions().next().is_some();
-    let uses_union_tags = response_unions().any(|u| super::types::union_tags(api, u).is_some());
+    let uses_union_tags = response_unions()
+        .any(|u| u.discriminator.is_none() && super::types::union_tags(api, u).is_some());
+    let uses_discriminator = response_unions().any(|u| u.discriminator.is_some());
     // Response structs, lists and search results decode through `runtime::FromObject`.
     let uses_objects = uses_list
         || uses_search
@@ -553,6 +557,7 @@ pub fn emit(
                 webhooks: webhooks.is_some(),
                 uses_unions,
                 uses_union_tags,
+                uses_discriminator,
                 uses_objects,
                 uses_required,
                 idempotency,
@@ -695,6 +700,7 @@ pub fn emit(
             RuntimeJson {
                 header,
                 uses_union_tags,
+                uses_discriminator,
                 uses_objects,
                 uses_required,
             }

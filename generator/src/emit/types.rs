@@ -8,7 +8,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, type_path};
 use crate::model::{
-    Api, Direction, EnumDef, Field, Home, StructDef, TypeDef, TypeId, TypeRef, UnionDef, Wire,
+    Api, Direction, EnumDef, EnumKind, Field, Home, StructDef, TypeDef, TypeId, TypeRef, UnionDef,
+    Wire,
 };
 use crate::naming::{self, unraw};
 
@@ -77,6 +78,7 @@ fn emit_struct(
         docs,
         fields,
         has_id: _,
+        additional,
     } = s;
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
@@ -99,9 +101,12 @@ fn emit_struct(
                 ty: field_type(api, f, home, is_boxed(i)),
             })
             .collect();
-        let extra = ident(&naming::extra_field_name(
-            fields.iter().map(|f| f.field.name.rust.as_str()),
-        ));
+        let extra = Extra {
+            ident: ident(&naming::extra_field_name(
+                fields.iter().map(|f| f.field.name.rust.as_str()),
+            )),
+            value: additional.as_ref().map(|t| type_ref(api, t, home)),
+        };
         let decl = emit_response_struct(&ty, &docs, &fields, &extra);
         let decode = emit_from_object(&ty, &name.rust, &fields, &extra);
         let encode = emit_response_serialize(&ty, &fields, &extra);
@@ -112,6 +117,18 @@ fn emit_struct(
             #id_impl
         };
     }
+    // Members besides the declared ones (`additionalProperties`), sent after them.
+    let extra = additional.as_ref().map(|value| {
+        let extra = ident(&naming::extra_field_name(
+            fields.iter().map(|f| f.name.rust.as_str()),
+        ));
+        let value = type_ref(api, value, home);
+        quote! {
+            /// Members besides the declared ones, sent after them.
+            #[serde(flatten)]
+            pub #extra: std::collections::BTreeMap<String, #value>,
+        }
+    });
     let fields = fields
         .iter()
         .enumerate()
@@ -121,9 +138,17 @@ fn emit_struct(
         #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
         pub struct #ty {
             #(#fields)*
+            #extra
         }
         #id_impl
     }
+}
+
+/// A response struct's map of undeclared members: raw JSON unless the schema types them.
+struct Extra {
+    ident: proc_macro2::Ident,
+    /// The value type from `additionalProperties: <schema>`.
+    value: Option<TokenStream>,
 }
 
 /// A response struct's field, with its Rust name and type.
@@ -149,8 +174,24 @@ fn emit_response_struct(
     ty: &proc_macro2::Ident,
     docs: &TokenStream,
     fields: &[ResponseField],
-    extra: &proc_macro2::Ident,
+    extra: &Extra,
 ) -> TokenStream {
+    let extra_decl = match &extra.value {
+        None => {
+            let ident = &extra.ident;
+            quote! {
+                /// Members the spec does not declare (from a newer API version, say), kept as sent.
+                pub #ident: serde_json::Map<String, serde_json::Value>,
+            }
+        }
+        Some(value) => {
+            let ident = &extra.ident;
+            quote! {
+                /// Members besides the declared ones (the spec's `additionalProperties`).
+                pub #ident: std::collections::BTreeMap<String, #value>,
+            }
+        }
+    };
     let decls = fields.iter().map(|f| {
         let docs = doc_attrs(f.field.docs.as_deref(), false);
         let ident = &f.ident;
@@ -170,8 +211,7 @@ fn emit_response_struct(
         #[derive(Clone, Debug, PartialEq)]
         pub struct #ty {
             #(#decls)*
-            /// Members the spec does not declare (from a newer API version, say), kept as sent.
-            pub #extra: serde_json::Map<String, serde_json::Value>,
+            #extra_decl
         }
     }
 }
@@ -183,8 +223,13 @@ fn emit_from_object(
     ty: &proc_macro2::Ident,
     rust_name: &str,
     fields: &[ResponseField],
-    extra: &proc_macro2::Ident,
+    extra: &Extra,
 ) -> TokenStream {
+    let new_extra = match &extra.value {
+        None => quote!(serde_json::Map::new()),
+        Some(_) => quote!(std::collections::BTreeMap::new()),
+    };
+    let extra = &extra.ident;
     let idents: Vec<_> = fields.iter().map(|f| &f.ident).collect();
     let keys = fields.iter().map(|f| &f.field.name.api);
     let arms = fields.iter().map(|f| {
@@ -235,7 +280,7 @@ fn emit_from_object(
 
             fn from_map<'de, A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
                 #(let #mutable #idents = None;)*
-                let mut __extra = serde_json::Map::new();
+                let mut __extra = #new_extra;
                 while let Some(__key) = __map.next_key::<crate::runtime::Key<'de>>()? {
                     #body
                 }
@@ -255,8 +300,19 @@ fn emit_from_object(
 fn emit_response_serialize(
     ty: &proc_macro2::Ident,
     fields: &[ResponseField],
-    extra: &proc_macro2::Ident,
+    extra: &Extra,
 ) -> TokenStream {
+    let undeclared = {
+        let ident = &extra.ident;
+        match &extra.value {
+            None => quote!(crate::runtime::undeclared::<Self>(&self.#ident)),
+            Some(_) => quote! {
+                self.#ident
+                    .iter()
+                    .filter(|(key, _)| !<Self as crate::runtime::FromObject>::FIELDS.contains(&key.as_str()))
+            },
+        }
+    };
     let entries = fields.iter().map(|f| {
         let ident = &f.ident;
         let key = &f.field.name.api;
@@ -288,7 +344,7 @@ fn emit_response_serialize(
         impl serde::Serialize for #ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
-                let extra = crate::runtime::undeclared::<Self>(&self.#extra);
+                let extra = #undeclared;
                 let len = #(#terms)+*;
                 let mut map = serializer.serialize_map(Some(len))?;
                 #(#entries)*
@@ -339,7 +395,11 @@ fn emit_enum(e: &EnumDef) -> TokenStream {
         home: _,
         docs,
         variants,
+        kind,
     } = e;
+    if *kind != EnumKind::String {
+        return emit_value_enum(e);
+    }
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust)).collect();
@@ -397,6 +457,114 @@ fn emit_enum(e: &EnumDef) -> TokenStream {
     }
 }
 
+/// An enum of integers or of mixed JSON values. An integer enum reads and writes the number
+/// itself (an unknown one kept in `Unknown`); a mixed one compares the value's JSON text, which
+/// serde_json writes the same way the generator wrote the spec's values.
+fn emit_value_enum(e: &EnumDef) -> TokenStream {
+    let ty = ident(&e.name.rust);
+    let docs = doc_attrs(e.docs.as_deref(), false);
+    let idents: Vec<_> = e.variants.iter().map(|v| ident(&v.rust)).collect();
+    let variant_docs = e
+        .variants
+        .iter()
+        .map(|v| format!(" {}", crate::escape::md_code(&v.api)));
+    let (raw, literals, write): (TokenStream, Vec<TokenStream>, TokenStream) = match e.kind {
+        EnumKind::Integer => (
+            quote!(i64),
+            e.variants
+                .iter()
+                .map(|v| {
+                    let n: i64 = v.api.parse().unwrap_or_default();
+                    let lit = proc_macro2::Literal::i64_unsuffixed(n);
+                    quote!(#lit)
+                })
+                .collect(),
+            quote!(serializer.serialize_i64(self.value())),
+        ),
+        EnumKind::Mixed | EnumKind::String => (
+            quote!(serde_json::Value),
+            Vec::new(),
+            quote!(serde::Serialize::serialize(&self.value(), serializer)),
+        ),
+    };
+    let (value_fn, from_raw) = if e.kind == EnumKind::Mixed {
+        let texts: Vec<&str> = e.variants.iter().map(|v| v.api.as_str()).collect();
+        (
+            quote! {
+                /// The value as the API sends it.
+                pub fn value(&self) -> serde_json::Value {
+                    let text = match self {
+                        #(Self::#idents => #texts,)*
+                        Self::Unknown(value) => return value.clone(),
+                    };
+                    serde_json::from_str(text).unwrap_or_default()
+                }
+            },
+            quote! {
+                impl From<serde_json::Value> for #ty {
+                    fn from(value: serde_json::Value) -> Self {
+                        match value.to_string().as_str() {
+                            #(#texts => Self::#idents,)*
+                            _ => Self::Unknown(value),
+                        }
+                    }
+                }
+            },
+        )
+    } else {
+        (
+            quote! {
+                /// The value as the API sends it.
+                pub fn value(&self) -> #raw {
+                    match self {
+                        #(Self::#idents => #literals,)*
+                        Self::Unknown(value) => *value,
+                    }
+                }
+            },
+            quote! {
+                impl From<#raw> for #ty {
+                    fn from(value: #raw) -> Self {
+                        match value {
+                            #(#literals => Self::#idents,)*
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+            },
+        )
+    };
+    let hash = (e.kind != EnumKind::Mixed).then(|| quote!(Eq, Hash,));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, #hash)]
+        #[non_exhaustive]
+        pub enum #ty {
+            #(#[doc = #variant_docs] #idents,)*
+            /// A value this version of the binding does not know, kept as sent.
+            Unknown(#raw),
+        }
+
+        impl #ty {
+            #value_fn
+        }
+
+        #from_raw
+
+        impl serde::Serialize for #ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #write
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <#raw as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
 /// A field's Rust type without its `Option`: boxed when it would otherwise contain itself.
 fn field_type(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
     let ty = type_ref(api, &f.ty, home);
@@ -412,6 +580,11 @@ pub fn type_ref(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
+        TypeRef::SizedInteger(width) => {
+            let ty = proc_macro2::Ident::new(width.rust(), proc_macro2::Span::call_site());
+            quote!(#ty)
+        }
+        TypeRef::Float => quote!(f32),
         TypeRef::Timestamp => quote!(crate::Timestamp),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
@@ -577,6 +750,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         docs,
         values,
         variants,
+        discriminator,
     } = u;
     let ty = ident(&name.rust);
     let docs = doc_attrs(docs.as_deref(), false);
@@ -615,8 +789,22 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
         })
         .collect();
 
-    let decode = match union_tags(api, u) {
-        Some(tags) => {
+    let decode = match (discriminator, union_tags(api, u)) {
+        (Some(d), _) => {
+            // The tag's value picks the member; an error inside it is that member's error.
+            let property = &d.property;
+            let arms = d.values.iter().map(|(value, v)| {
+                let v = &idents[*v];
+                quote!(Some(#value) => crate::runtime::decode_member(text).map(Self::#v).map_err(serde::de::Error::custom),)
+            });
+            quote! {
+                match crate::runtime::discriminator(text, #property).as_deref() {
+                    #(#arms)*
+                    _ => crate::runtime::decode_member(text).map(Self::Unknown).map_err(serde::de::Error::custom),
+                }
+            }
+        }
+        (None, Some(tags)) => {
             // Dispatch on `object` (and `deleted`), so a decoding error inside the right member
             // is reported as such instead of as "no member matched".
             let arms = tags.iter().zip(&idents).map(|((tag, deleted), v)| {
@@ -630,7 +818,7 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
                 }
             }
         }
-        None => {
+        (None, None) => {
             let tries = idents.iter().map(|v| {
                 quote! {
                     if let Ok(v) = crate::runtime::decode_member(text) {

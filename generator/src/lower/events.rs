@@ -149,6 +149,7 @@ fn event_types(
                 .to_owned(),
         ),
         variants,
+        kind: EnumKind::String,
     }));
     Some(id)
 }
@@ -199,6 +200,7 @@ fn object_union(cx: &mut Lowerer<'_>, event_name: &str, at: &Pointer) -> TypeId 
         ),
         values: Vec::new(),
         variants,
+        discriminator: None,
     }));
     id
 }

@@ -137,6 +137,37 @@ pub(crate) fn union_tag(text: &str) -> (Option<String>, bool) {
     }
 }
 {%- endif %}
+{%- if uses_discriminator %}
+
+/// The string value of a union's discriminator member (`property`), if the object has one.
+/// Other members are skipped without being decoded.
+pub(crate) fn discriminator(text: &str, property: &str) -> Option<String> {
+    struct TagVisitor<'p>(&'p str);
+
+    impl<'de> serde::de::Visitor<'de> for TagVisitor<'_> {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 && found.is_none() {
+                    found = map.next_value::<Option<String>>().ok().flatten();
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_map(&mut de, TagVisitor(property)).ok().flatten()
+}
+{%- endif %}
 
 /// The path of the value being read at serde_json's error position (1-based `line`, 1-based
 /// byte `column`; `0` means the end of the input). Keys are joined with `.`, array indexes

@@ -59,6 +59,9 @@ pub(crate) use json::undeclared;
 {%- if uses_union_tags %}
 pub(crate) use json::union_tag;
 {%- endif %}
+{%- if uses_discriminator %}
+pub(crate) use json::discriminator;
+{%- endif %}
 {%- if uses_form %}
 {%- if uses_form_body %}
 pub(crate) use form::form_encode;

@@ -61,6 +61,7 @@ pub struct Artwork {
     pub object: ArtworkObject,
     pub price: Option<f64>,
     pub tags: Option<Vec<String>>,
+    /// Base64 text (`byte`), as sent.
     pub thumbnail: Option<String>,
     pub title: String,
     pub year: Option<i64>,
