@@ -184,6 +184,7 @@ mod tests {
             operations: Vec::new(),
             types,
             error_body: None,
+            warnings: Vec::new(),
             components: Default::default(),
             left_out: Vec::new(),
             event: None,

@@ -42,6 +42,8 @@ pub struct Generated {
     /// Selected operations left out because the generator cannot map them (only with
     /// `operations.skip_unsupported`), each with its located problems.
     pub left_out: Vec<model::LeftOut>,
+    /// What the generator worked around rather than refused, located (see `model::Api`).
+    pub warnings: Vec<SpecError>,
     /// With `[webhooks]`: the path of the enum an event's `data.object` decodes into
     /// (`types::EventDataObject`).
     pub event_object: Option<String>,
@@ -108,6 +110,7 @@ pub fn generate(
         .collect();
     Ok(Generated {
         left_out: api.left_out.clone(),
+        warnings: api.warnings.clone(),
         type_names,
         event_object,
         name_fallbacks,

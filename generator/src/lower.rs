@@ -17,7 +17,7 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::path::{parse_template, Part};
 use crate::resolve::{Resolved, Resolver};
-use crate::validate::{operations, FORM, MULTIPART};
+use crate::validate::{operations, FORM, JSON, MULTIPART};
 
 mod events;
 mod payloads;
@@ -78,6 +78,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         .clone()
         .unwrap_or_else(|| origin(&base_url));
     let mut cx = Lowerer::new(spec, site);
+    cx.managed_headers = managed_headers(config);
     cx.errors.extend(early);
     for scheme in &mut schemes.schemes {
         scheme.docs = cx.docs(scheme.docs.as_ref());
@@ -151,6 +152,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
     // Every reserved slot is filled by the end of lowering; an empty one would shift the ids
     // of the types after it, so it is a bug worth a message, not a silent skip.
     let by_component = std::mem::take(&mut cx.by_component);
+    let warnings = std::mem::take(&mut cx.warnings);
     let types = cx
         .types
         .into_iter()
@@ -164,7 +166,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         })?;
     let components = by_component
         .iter()
-        .filter(|((_, request), _)| !request)
+        .filter(|((_, direction), _)| *direction == Direction::Response)
         .map(|((key, _), id)| (key.clone(), *id))
         .collect();
     Ok(Api {
@@ -182,6 +184,7 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         types,
         error_body,
         left_out: Vec::new(),
+        warnings,
     })
 }
 
@@ -236,12 +239,87 @@ fn origin(url: &str) -> String {
     }
 }
 
-/// A query parameter as declared, before lowering.
+/// A query, header or cookie parameter as declared, before lowering.
 struct QueryParam<'a> {
     name: &'a str,
     data: &'a ParameterData,
-    deep: bool,
+    wire: Wire,
     at: Pointer,
+}
+
+/// Where a parameter is declared (`in`), so the operation's own can replace the path item's.
+fn location(p: &Parameter) -> u8 {
+    match p {
+        Parameter::Path { .. } => 0,
+        Parameter::Query { .. } => 1,
+        Parameter::Header { .. } => 2,
+        Parameter::Cookie { .. } => 3,
+    }
+}
+
+/// A byte of an HTTP token (RFC 9110), which header and cookie names are.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// A request body as lowered: fields of the `…Params` struct, or an argument of its own.
+enum RequestBody<'a> {
+    Fields(BodyEncoding, Option<(Pointer, &'a Schema)>),
+    Own(OwnBody),
+}
+
+/// Kinds of request media types, in the order the binding prefers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Bytes,
+}
+
+fn media_kind(media: &str) -> MediaKind {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        JSON => MediaKind::Json,
+        FORM => MediaKind::Form,
+        MULTIPART => MediaKind::Multipart,
+        e if e.ends_with("+json") => MediaKind::Json,
+        e if e.starts_with("text/") => MediaKind::Text,
+        _ => MediaKind::Bytes,
+    }
+}
+
+/// Header parameters the client sets itself, lower case: the credentials, the body's type,
+/// what it accepts and the configured idempotency, account and version headers. The
+/// client's value wins (OpenAPI says to ignore the first three), so they are not parameters.
+pub(crate) fn managed_headers(config: &Config) -> Vec<String> {
+    let client = &config.client;
+    [
+        "authorization",
+        "content-type",
+        "accept",
+        "content-length",
+        "cookie",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(
+        [
+            &client.idempotency_header,
+            &client.account_header,
+            &client.api_version_header,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|h| h.to_ascii_lowercase()),
+    )
+    .collect()
 }
 
 /// What an inline schema would be called and where it would live.
@@ -268,10 +346,14 @@ struct Lowerer<'a> {
     member_names: Vec<String>,
     /// Component key → (direction) → id: a component used in a request and a response is
     /// emitted once per direction since their derives differ.
-    by_component: BTreeMap<(String, bool), TypeId>,
+    by_component: BTreeMap<(String, Direction), TypeId>,
     component_names: BTreeMap<String, String>,
     scopes: BTreeMap<Home, Scope>,
     errors: Vec<SpecError>,
+    /// See [`Api::warnings`].
+    warnings: Vec<SpecError>,
+    /// Header parameters left out because the client sends them (see [`managed_headers`]).
+    managed_headers: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -313,6 +395,8 @@ impl<'a> Lowerer<'a> {
             component_names,
             scopes,
             errors: Vec::new(),
+            warnings: Vec::new(),
+            managed_headers: Vec::new(),
         }
     }
 
@@ -344,7 +428,7 @@ impl<'a> Lowerer<'a> {
         let id = self.reserve_slot(member_name);
         if let Some(key) = component {
             self.by_component
-                .insert((key.to_owned(), ctx.direction == Direction::Request), id);
+                .insert((key.to_owned(), ctx.direction), id);
         }
         (name, id)
     }
@@ -386,9 +470,9 @@ impl<'a> Lowerer<'a> {
             }
         };
 
-        // Path parameters, operation-level ones overriding path-item ones of the same name.
-        let mut declared: BTreeMap<&str, (Option<String>, Option<usize>)> = BTreeMap::new();
-        let mut query: Vec<QueryParam<'a>> = Vec::new();
+        // Parameters of the path item, then the operation's, which win on the same name and
+        // location.
+        let mut declared_params: Vec<(&'a Parameter, Pointer)> = Vec::new();
         let item_ptr = Pointer::root().push("paths").push(path);
         for (params, base) in [(&item.parameters, &item_ptr), (&op.parameters, ptr)] {
             for (i, p) in params.iter().enumerate() {
@@ -400,47 +484,59 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                 };
-                if let Parameter::Query {
-                    parameter_data,
-                    style,
-                    ..
-                } = param
-                {
-                    let deep = matches!(style, QueryStyle::DeepObject);
-                    query.retain(|q: &QueryParam<'a>| q.name != parameter_data.name);
-                    query.push(QueryParam {
-                        name: &parameter_data.name,
-                        data: parameter_data,
-                        deep,
-                        at: at.clone(),
-                    });
+                let same = |(other, _): &(&'a Parameter, Pointer)| {
+                    location(other) == location(param)
+                        && other.parameter_data_ref().name == param.parameter_data_ref().name
+                };
+                declared_params.retain(|d| !same(d));
+                declared_params.push((param, at));
+            }
+        }
+        let mut declared: BTreeMap<&str, (Option<String>, Option<usize>)> = BTreeMap::new();
+        let mut query: Vec<QueryParam<'a>> = Vec::new();
+        for (param, at) in declared_params {
+            if let Parameter::Path { parameter_data, .. } = param {
+                // Real specs have these (OpenAI's `cert_id` beside `{certificate_id}`): the
+                // template is what is sent, so a parameter outside it has nowhere to go.
+                if !template.params().any(|p| p == parameter_data.name) {
+                    let m = format!(
+                        "path parameter `{}` is not in the path template `{path}`; it is ignored",
+                        parameter_data.name
+                    );
+                    self.warnings.push(SpecError::new(self.file, &at, m));
                     continue;
                 }
-                if let Parameter::Path { parameter_data, .. } = param {
-                    let max_length = match &parameter_data.format {
-                        openapiv3::ParameterSchemaOrContent::Schema(s) => self
-                            .resolver
-                            .schema(s, &at.push("schema"))
-                            .ok()
-                            .and_then(|r| match &r.item.schema_kind {
-                                SchemaKind::Type(Type::String(s)) => s.max_length,
-                                _ => None,
-                            }),
-                        openapiv3::ParameterSchemaOrContent::Content(_) => None,
-                    };
-                    let docs = self.docs(parameter_data.description.as_ref());
-                    declared.insert(&parameter_data.name, (docs, max_length));
-                }
+                let max_length = match &parameter_data.format {
+                    ParameterSchemaOrContent::Schema(s) => self
+                        .resolver
+                        .schema(s, &at.push("schema"))
+                        .ok()
+                        .and_then(|r| match &r.item.schema_kind {
+                            SchemaKind::Type(Type::String(s)) => s.max_length,
+                            _ => None,
+                        }),
+                    ParameterSchemaOrContent::Content(_) => None,
+                };
+                let docs = self.docs(parameter_data.description.as_ref());
+                declared.insert(&parameter_data.name, (docs, max_length));
+            } else if let Some(q) = self.query_param(param, at) {
+                query.push(q);
             }
         }
         let mut arg_scope = Scope::new();
-        arg_scope.reserve(["client", "params", "path"]);
+        arg_scope.reserve(["client", "params", "path", "body"]);
         let mut path_params = Vec::new();
         let mut segments = Vec::new();
         for part in &template.parts {
             match part {
                 Part::Literal(text) => segments.push(PathSegment::Literal(text.clone())),
                 Part::Param(api) => {
+                    if !declared.contains_key(api.as_str()) {
+                        let m = format!(
+                            "the path template names `{{{api}}}` but the operation declares no path parameter `{api}`; it is taken as a required string argument"
+                        );
+                        self.warnings.push(SpecError::new(self.file, ptr, m));
+                    }
                     let (docs, max_length) =
                         declared.get(api.as_str()).cloned().unwrap_or_default();
                     let rust = arg_scope.claim(&naming::field_name(api));
@@ -493,9 +589,10 @@ impl<'a> Lowerer<'a> {
         Some((operation, error_body))
     }
 
-    /// The operation's `…Params` struct: its query parameters and its form body's fields.
-    /// On GET and DELETE a form body's fields travel in the query (as Stripe's SDKs send them);
-    /// otherwise the body is sent, empty if need be.
+    /// The operation's `…Params` struct: its query, header and cookie parameters and its form
+    /// body's fields. On GET and DELETE a form body's fields travel in the query (as Stripe's
+    /// SDKs send them); otherwise the body is sent, empty if need be. A JSON, text or bytes
+    /// body is an argument of its own and not part of the struct.
     fn params(
         &mut self,
         name: &Name,
@@ -505,11 +602,13 @@ impl<'a> Lowerer<'a> {
         query: &[QueryParam<'a>],
         sends_body: bool,
     ) -> (Option<TypeId>, Option<BodyEncoding>) {
-        let body_schema = self.body_schema(op, ptr);
-        let encoding = body_schema
-            .as_ref()
-            .filter(|_| sends_body)
-            .map(|(encoding, _)| *encoding);
+        let (encoding, body_schema) = match self.body_schema(name, module, op, ptr) {
+            Some(RequestBody::Own(own)) => (Some(BodyEncoding::Own(own)), None),
+            Some(RequestBody::Fields(encoding, schema)) => {
+                (sends_body.then_some(encoding), Some(schema))
+            }
+            None => (None, None),
+        };
         if query.is_empty() && body_schema.is_none() {
             return (None, encoding);
         }
@@ -537,12 +636,19 @@ impl<'a> Lowerer<'a> {
                 ParameterSchemaOrContent::Schema(schema) => {
                     self.schema(schema, &q.at.push("schema"), &field_ctx)
                 }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.error(
-                        &q.at.push("content"),
-                        "query parameters given as `content` are not supported",
-                    );
-                    TypeRef::Json
+                // `content` holds one media type; its value is sent as JSON text.
+                ParameterSchemaOrContent::Content(content) => {
+                    match content
+                        .iter()
+                        .find_map(|(m, c)| Some((m, c.schema.as_ref()?)))
+                    {
+                        Some((media, schema)) => self.schema(
+                            schema,
+                            &q.at.push("content").push(media).push("schema"),
+                            &field_ctx,
+                        ),
+                        None => TypeRef::Json,
+                    }
                 }
             };
             fields.push(Field {
@@ -554,11 +660,12 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: q.data.required,
                 nullable: false,
-                wire: Wire::Query { deep: q.deep },
+                wire: q.wire,
             });
         }
+        let keep_empty = sends_body && body_schema.is_some();
         let mut additional = None;
-        if let Some((_, Some((pointer, schema)))) = body_schema {
+        if let Some(Some((pointer, schema))) = body_schema {
             additional = self.additional_of(schema, &pointer, &ctx);
             let wire = if sends_body {
                 Wire::Body
@@ -575,8 +682,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         // A body-less operation with nothing to send takes no params argument; one that sends
-        // a body keeps its (empty) struct so parameters added later do not change its signature.
-        if fields.is_empty() && !sends_body {
+        // a form body keeps its (empty) struct so parameters added later do not change its
+        // signature.
+        if fields.is_empty() && !keep_empty {
             return (None, encoding);
         }
         let id = self.reserve_slot(params_name.clone());
@@ -599,12 +707,81 @@ impl<'a> Lowerer<'a> {
         (Some(id), encoding)
     }
 
-    /// The request body's encoding and object schema, if it has one we can send.
+    /// A query, header or cookie parameter with the way it travels; `None` for a path
+    /// parameter and for a header the client sets itself (those win: see `managed_headers`).
+    fn query_param(&mut self, param: &'a Parameter, at: Pointer) -> Option<QueryParam<'a>> {
+        let data = param.parameter_data_ref();
+        let content = matches!(data.format, ParameterSchemaOrContent::Content(_));
+        let joined = |delimiter| match data.explode {
+            Some(true) => Wire::Query { deep: false },
+            _ => Wire::QueryJoined { delimiter },
+        };
+        let wire = match param {
+            Parameter::Path { .. } => return None,
+            Parameter::Query { .. } if content => Wire::QueryJson,
+            Parameter::Query { style, .. } => match style {
+                QueryStyle::DeepObject => Wire::Query { deep: true },
+                QueryStyle::Form if data.explode == Some(false) => Wire::QueryJoined {
+                    delimiter: Delimiter::Comma,
+                },
+                QueryStyle::Form => Wire::Query { deep: false },
+                QueryStyle::SpaceDelimited => joined(Delimiter::Space),
+                QueryStyle::PipeDelimited => joined(Delimiter::Pipe),
+            },
+            Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                let header = matches!(param, Parameter::Header { .. });
+                if header
+                    && self
+                        .managed_headers
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(&data.name))
+                {
+                    return None;
+                }
+                let kind = if header { "header" } else { "cookie" };
+                if content {
+                    self.error(
+                        &at.push("content"),
+                        format!("{kind} parameters given as `content` are not supported"),
+                    );
+                    return None;
+                }
+                if data.name.is_empty() || !data.name.bytes().all(is_token_byte) {
+                    self.error(
+                        &at.push("name"),
+                        format!(
+                            "{:?} cannot be sent as a {kind} name (only letters, digits and `!#$%&'*+-.^_`|~`)",
+                            data.name
+                        ),
+                    );
+                    return None;
+                }
+                if header {
+                    Wire::Header
+                } else {
+                    Wire::Cookie
+                }
+            }
+        };
+        Some(QueryParam {
+            name: &data.name,
+            data,
+            wire,
+            at,
+        })
+    }
+
+    /// The request body in the media type the binding prefers: JSON, then form, then
+    /// multipart, then text, then bytes. Form and multipart bodies give their object schema,
+    /// whose fields join the `…Params` struct; the others are lowered here as their own
+    /// argument.
     fn body_schema(
         &mut self,
+        name: &Name,
+        module: &[String],
         op: &'a openapiv3::Operation,
         ptr: &Pointer,
-    ) -> Option<(BodyEncoding, Option<(Pointer, &'a Schema)>)> {
+    ) -> Option<RequestBody<'a>> {
         let at = ptr.push("requestBody");
         let (body_ptr, body) = match self.resolver.request_body(op.request_body.as_ref()?, &at) {
             Ok(b) => b,
@@ -613,14 +790,54 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let (media_type, encoding) = [
-            (FORM, BodyEncoding::Form),
-            (MULTIPART, BodyEncoding::Multipart),
-        ]
-        .into_iter()
-        .find(|(m, _)| body.content.contains_key(*m))?;
+        let (media_type, kind) = body
+            .content
+            .keys()
+            .map(|m| (m, media_kind(m)))
+            .min_by_key(|(_, kind)| *kind)?;
         let media = &body.content[media_type];
         let schema_ptr = body_ptr.push("content").push(media_type).push("schema");
+        let encoding = match kind {
+            MediaKind::Form => BodyEncoding::Form,
+            MediaKind::Multipart => BodyEncoding::Multipart,
+            MediaKind::Json | MediaKind::Text | MediaKind::Bytes => {
+                let kind = match kind {
+                    MediaKind::Json => {
+                        let ctx = Ctx {
+                            name: format!("{}Body", naming::type_name(naming::unraw(&name.rust))),
+                            home: Home::Module(module.to_vec()),
+                            direction: Direction::JsonRequest,
+                            shallow: false,
+                        };
+                        OwnBodyKind::Json(match &media.schema {
+                            Some(s) => self.schema(s, &schema_ptr, &ctx),
+                            None => TypeRef::Json,
+                        })
+                    }
+                    MediaKind::Text => OwnBodyKind::Text,
+                    _ => OwnBodyKind::Bytes,
+                };
+                // A range (`*/*`, `image/*`) names no type to send: bytes are bytes.
+                let media_type = match (media_type.contains('*'), &kind) {
+                    (false, _) => media_type.clone(),
+                    (true, OwnBodyKind::Json(_)) => JSON.to_owned(),
+                    (true, OwnBodyKind::Text) => "text/plain".to_owned(),
+                    (true, OwnBodyKind::Bytes) => "application/octet-stream".to_owned(),
+                };
+                if let Some(why) = crate::escape::header_value_problem(&media_type) {
+                    self.error(
+                        &body_ptr.push("content").push(&media_type),
+                        format!("the media type is sent as `Content-Type`, but it {why}"),
+                    );
+                    return None;
+                }
+                return Some(RequestBody::Own(OwnBody {
+                    media_type,
+                    kind,
+                    required: body.required,
+                }));
+            }
+        };
         let schema = match &media.schema {
             None => None,
             Some(s) => match self.resolver.schema(s, &schema_ptr) {
@@ -631,6 +848,6 @@ impl<'a> Lowerer<'a> {
                 }
             },
         };
-        Some((encoding, schema))
+        Some(RequestBody::Fields(encoding, schema))
     }
 }

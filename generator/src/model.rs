@@ -39,6 +39,9 @@ pub struct Api {
     /// Selected operations left out because the generator cannot map them (only with
     /// `skip_unsupported`), in document order.
     pub left_out: Vec<LeftOut>,
+    /// What the generator worked around rather than refused (a path template variable no
+    /// parameter declares, say), located; shown by `cargo xtask codegen` and in the README.
+    pub warnings: Vec<crate::error::SpecError>,
     /// What a webhook request carries, when the config asks for webhooks.
     pub event: Option<EventDef>,
 }
@@ -142,7 +145,8 @@ pub struct Operation {
     pub path: String,
     pub segments: Vec<PathSegment>,
     pub path_params: Vec<PathParam>,
-    /// The `…Params` struct (query parameters and body fields), if the operation takes any.
+    /// The `…Params` struct (query, header and cookie parameters, and form body fields), if the
+    /// operation takes any.
     pub params: Option<TypeId>,
     /// How the request body is sent; `None` sends no body.
     pub body: Option<BodyEncoding>,
@@ -304,13 +308,36 @@ pub struct PathParam {
     pub max_length: Option<usize>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum BodyEncoding {
-    /// `application/x-www-form-urlencoded`, nested as `a[b]=v`, arrays as `a[0]=v`.
+    /// `application/x-www-form-urlencoded`, nested as `a[b]=v`, arrays as `a[0]=v`; the
+    /// body's fields are members of the `…Params` struct.
     Form,
     /// `multipart/form-data`: binary fields as file parts, the rest as text parts named the
     /// same way as form fields.
     Multipart,
+    /// A body that is an argument of its own, sent with `media_type` as its `Content-Type`.
+    Own(OwnBody),
+}
+
+/// A request body passed as its own argument (JSON, text or bytes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnBody {
+    /// As the spec writes it (`application/merge-patch+json`); sent as `Content-Type`.
+    pub media_type: String,
+    pub kind: OwnBodyKind,
+    /// `requestBody.required`: when false the argument is an `Option`.
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OwnBodyKind {
+    /// `application/json` or `*/*+json`: the value serialized with serde_json.
+    Json(TypeRef),
+    /// `text/*`: a string sent as it is.
+    Text,
+    /// Anything else: bytes sent as they are.
+    Bytes,
 }
 
 /// A type in the arena.
@@ -363,10 +390,21 @@ pub enum Home {
 }
 
 /// Response objects deserialize (and re-serialize); request params only serialize.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
     Response,
+    /// Members of a `…Params` struct: every field an `Option`, required ones checked at run time.
     Request,
+    /// A JSON request body: required members are plain fields, optional ones `Option`s left out
+    /// when `None`, and optional nullable ones `Option<Option<T>>` (`Some(None)` sends `null`).
+    JsonRequest,
+}
+
+impl Direction {
+    /// Whether the type is only ever sent.
+    pub fn is_request(self) -> bool {
+        self != Direction::Response
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -403,6 +441,23 @@ pub enum Wire {
     /// In the query string: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`);
     /// otherwise `form` style (`a=v`, arrays as repeated `a=v1&a=v2`).
     Query { deep: bool },
+    /// In the query string as one value: arrays (and objects, as `k,v,…`) joined by `delimiter`
+    /// (`,` for `explode: false`, `%20` for `spaceDelimited`, `%7C` for `pipeDelimited`).
+    QueryJoined { delimiter: Delimiter },
+    /// In the query string as JSON text (a parameter described by `content`).
+    QueryJson,
+    /// A request header of this name (`simple` style: arrays comma-joined).
+    Header,
+    /// A member of the `Cookie` header.
+    Cookie,
+}
+
+/// How a non-exploded query array is joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delimiter {
+    Comma,
+    Space,
+    Pipe,
 }
 
 #[derive(Clone, Debug)]

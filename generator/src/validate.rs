@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{Operation, Parameter, PathItem, QueryStyle, ReferenceOr};
+use openapiv3::{Operation, Parameter, PathItem, ReferenceOr};
 use serde_json::Value;
 
 use crate::config::Selection;
@@ -58,7 +58,6 @@ pub fn validate(spec: &LoadedSpec, selection: &Selection, config_file: &str) -> 
             if selection.selects(&id, path) {
                 check_path_template(path, item, op, &op_ptr, &item_ptr, &resolver, &mut errors);
                 selected_ids.insert(id);
-                check_media_types(op, &op_ptr, &resolver, &mut errors);
             }
         }
     }
@@ -164,71 +163,15 @@ fn check_path_template(
             }
         }
     }
-    for name in template.params() {
-        if !declared.contains_key(name) {
-            let m = format!("the path template names `{{{name}}}` but the operation declares no path parameter `{name}`");
-            errors.push(SpecError::new(file, op_ptr, m));
-        }
-    }
+    // A template variable nobody declares, or a declared parameter outside the template, is
+    // worked around by `lower` and reported there as a warning.
     for (name, (ptr, required)) in &declared {
-        if !template.params().any(|p| p == name) {
-            let m =
-                format!("path parameter `{name}` does not appear in the path template `{path}`");
-            errors.push(SpecError::new(file, ptr, m));
-        } else if !required {
+        if template.params().any(|p| p == name) && !required {
             errors.push(SpecError::new(
                 file,
                 &ptr.push("required"),
                 "path parameters must be `required: true`",
             ));
-        }
-    }
-}
-
-/// Request bodies must be form-encoded: what the runtime can send. (Any response can be read:
-/// see `lower/responses.rs`.)
-fn check_media_types(
-    op: &Operation,
-    op_ptr: &Pointer,
-    resolver: &Resolver<'_>,
-    errors: &mut Vec<SpecError>,
-) {
-    let file = resolver.file();
-    if let Some(body) = &op.request_body {
-        let ptr = op_ptr.push("requestBody");
-        if let Ok((body_ptr, body)) = resolver.request_body(body, &ptr) {
-            for media in body.content.keys() {
-                if media != FORM && media != MULTIPART {
-                    let m = format!(
-                        "request body media type `{media}` is not supported; use `{FORM}` or `{MULTIPART}`"
-                    );
-                    errors.push(SpecError::new(
-                        file,
-                        &body_ptr.push("content").push(media),
-                        m,
-                    ));
-                }
-            }
-        }
-    }
-    for (i, p) in op.parameters.iter().enumerate() {
-        let ptr = op_ptr.push("parameters").push(i);
-        if let Ok((_, param)) = resolver.parameter(p, &ptr) {
-            let name = &param.parameter_data_ref().name;
-            let problem = match param {
-                Parameter::Path { .. } => None,
-                Parameter::Query { style: QueryStyle::Form | QueryStyle::DeepObject, .. } => None,
-                Parameter::Query { .. } => Some("query parameters in `spaceDelimited` or `pipeDelimited` style are not supported"),
-                Parameter::Header { .. } => Some("header parameters are not supported yet"),
-                Parameter::Cookie { .. } => Some("cookie parameters are not supported"),
-            };
-            if let Some(problem) = problem {
-                errors.push(SpecError::new(
-                    file,
-                    &ptr,
-                    format!("parameter `{name}`: {problem}"),
-                ));
-            }
         }
     }
 }

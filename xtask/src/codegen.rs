@@ -387,6 +387,8 @@ pub struct Report {
     pub types: usize,
     /// Selected operations not generated (`--skip-unsupported`), one line each per problem.
     pub left_out: Vec<String>,
+    /// What the generator worked around (see `Generated::warnings`), one line each.
+    pub warnings: Vec<String>,
     pub written: Vec<String>,
     pub unchanged: usize,
     pub removed: Vec<String>,
@@ -710,6 +712,7 @@ pub fn sync(out: &Path, label: &str, generated: &Generated, mode: Mode) -> Resul
                     .map(move |p| format!("{} {} ({}): {p}", op.method, op.path, op.operation_id))
             })
             .collect(),
+        warnings: generated.warnings.iter().map(|w| w.to_string()).collect(),
         out: label.to_owned(),
         ..Report::default()
     };

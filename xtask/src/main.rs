@@ -116,6 +116,12 @@ fn codegen_cmd(args: &[&str]) -> ExitCode {
                     println!("  {line}");
                 }
             }
+            if !report.warnings.is_empty() {
+                println!("worked around (generated anyway), also listed in the binding's README:");
+                for line in &report.warnings {
+                    println!("  {line}");
+                }
+            }
             if !report.is_fresh() {
                 for line in report.changes.lines() {
                     println!("{line}");

@@ -755,6 +755,7 @@ mod tests {
             type_names: Default::default(),
             name_fallbacks,
             left_out: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 

@@ -32,6 +32,7 @@ pub fn redact<'a>(
             template: "/v1/identity/verification_sessions/{session}/redact",
             path: format!("/v1/identity/verification_sessions/{session}/redact"),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0], &[1]],
         })

@@ -136,7 +136,7 @@ impl Client {
             (false, false) => (Some(encoded), None),
         };
         let path = path.to_owned();
-        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, body, security: DEFAULT_SECURITY })).await
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body, security: DEFAULT_SECURITY })).await
     }
 
     /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
@@ -151,7 +151,7 @@ impl Client {
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
-        let Request { method, server, template, path, query, body, security } = request?;
+        let Request { method, server, template, path, query, headers, body, security } = request?;
         let credentials = self.credentials_for(security)?;
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -228,6 +228,11 @@ impl Client {
             }
             if let Some(account) = &account_header {
                 builder = builder.header("Stripe-Account", account.clone());
+            }
+            // Header parameters, after the client's own headers: a name the client sends
+            // itself is never a parameter (see the generator's `managed_headers`).
+            for (name, value) in &headers {
+                builder = builder.header(*name, value.clone());
             }
             builder = match &body {
                 None => builder,
@@ -385,6 +390,8 @@ pub(crate) struct Request {
     pub(crate) path: String,
     /// The encoded query string, if any parameter was set.
     pub(crate) query: Option<String>,
+    /// Header parameters (and the `Cookie` header), already checked.
+    pub(crate) headers: Vec<(&'static str, HeaderValue)>,
     pub(crate) body: Option<Body>,
     /// The operation's `security`: alternatives of indexes into `SCHEMES`, any one of which
     /// will do; empty sends no credentials.

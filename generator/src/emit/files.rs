@@ -122,6 +122,8 @@ struct Readme<'a> {
     client_new: &'a str,
     operations: Vec<ReadmeOperation>,
     left_out: Vec<ReadmeLeftOut>,
+    /// `(where, problem)` of each warning.
+    warnings: Vec<(String, String)>,
 }
 
 /// One problem of an operation left out, as a README row.
@@ -177,6 +179,7 @@ struct RuntimeMod<'a> {
     uses_query: bool,
     uses_path: bool,
     uses_status_enum: bool,
+    uses_param_headers: bool,
 }
 
 #[derive(Template)]
@@ -184,6 +187,8 @@ struct RuntimeMod<'a> {
 struct RuntimeClient<'a> {
     header: &'a str,
     uses_multipart: bool,
+    uses_own_body: bool,
+    uses_json_body: bool,
     uses_bytes: bool,
     uses_text: bool,
     uses_unit: bool,
@@ -216,6 +221,8 @@ struct RuntimeClient<'a> {
 struct RuntimeOptions<'a> {
     header: &'a str,
     uses_multipart: bool,
+    uses_header_params: bool,
+    uses_cookie_params: bool,
     idempotency_header: Option<&'a str>,
     account_header: Option<&'a str>,
     account_method: &'a str,
@@ -235,6 +242,8 @@ struct RuntimeForm<'a> {
     uses_multipart: bool,
     uses_form_body: bool,
     uses_query: bool,
+    uses_query_joined: bool,
+    uses_query_json: bool,
 }
 
 #[derive(Template)]
@@ -329,9 +338,8 @@ pub fn emit(
 
     // Helpers only go in when some operation needs them, so no binding has dead code.
     // Only operations' params structs have query fields.
-    let uses_query = api.types.iter().any(|t| {
-        matches!(t, crate::model::TypeDef::Struct(s) if s.fields.iter().any(|f| f.wire != crate::model::Wire::Body))
-    });
+    let wires = super::operations::RequestUses::of(api);
+    let uses_query = wires.query;
     let uses_form_body = api
         .operations
         .iter()
@@ -528,6 +536,11 @@ pub fn emit(
                         })
                     })
                     .collect(),
+                warnings: api
+                    .warnings
+                    .iter()
+                    .map(|w| (format!("{}#{}", w.file, w.pointer), w.message.clone()))
+                    .collect(),
             }
             .render(),
         )?,
@@ -572,6 +585,7 @@ pub fn emit(
                 uses_query,
                 uses_path,
                 uses_status_enum,
+                uses_param_headers: wires.header || wires.cookie,
             }
             .render(),
         )?,
@@ -585,6 +599,8 @@ pub fn emit(
                     uses_multipart,
                     uses_form_body,
                     uses_query,
+                    uses_query_joined: wires.query_joined,
+                    uses_query_json: wires.query_json,
                 }
                 .render(),
             )?,
@@ -623,6 +639,8 @@ pub fn emit(
             RuntimeClient {
                 header,
                 uses_multipart,
+                uses_own_body: wires.own_body,
+                uses_json_body: wires.json_body,
                 uses_bytes,
                 uses_text,
                 uses_unit,
@@ -656,6 +674,8 @@ pub fn emit(
             RuntimeOptions {
                 header,
                 uses_multipart,
+                uses_header_params: wires.header,
+                uses_cookie_params: wires.cookie,
                 idempotency_header: config.client.idempotency_header.as_deref(),
                 account_header: config.client.account_header.as_deref(),
                 account_method: &account_method,
@@ -774,12 +794,27 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
     let function = ident(&op.name.rust);
     let args = op.path_params.iter().map(|p| format!("{}_123", p.name.api));
     let params = op.params.map(|_| quote!(&params));
+    // A body of its own: the simplest value of its type, else a placeholder to fill in.
+    let body = match &op.body {
+        Some(BodyEncoding::Own(own)) if !own.required => Some(quote!(None,)),
+        Some(BodyEncoding::Own(own)) => Some(match &own.kind {
+            crate::model::OwnBodyKind::Text | crate::model::OwnBodyKind::Json(TypeRef::String) => {
+                quote!("…",)
+            }
+            crate::model::OwnBodyKind::Bytes
+            | crate::model::OwnBodyKind::Json(TypeRef::Array(_)) => {
+                quote!(&[],)
+            }
+            crate::model::OwnBodyKind::Json(_) => quote!(&todo!("the request body"),),
+        }),
+        _ => None,
+    };
     let params_let = op.params.map(|_| quote!(let params = Default::default();));
     let call = quote! {
         fn example() {
             use #krate::#(#parent::)*#(#module)*;
             #params_let
-            let answer = #(#last_ident)*::#function(&client, #(#args,)* #params).await?;
+            let answer = #(#last_ident)*::#function(&client, #(#args,)* #body #params).await?;
             println!("{answer:?}");
         }
     };

@@ -9,8 +9,8 @@ use quote::quote;
 use super::types::{emit_types_in, type_ref};
 use super::{doc_attrs, ident};
 use crate::model::{
-    Api, BodyEncoding, ErrorBodies, Field, Home, Method, Operation, PathSegment, Payload, Response,
-    Status, StatusBody, TypeDef, TypeRef, Wire,
+    Api, BodyEncoding, Delimiter, ErrorBodies, Field, Home, Method, Operation, OwnBody,
+    OwnBodyKind, PathSegment, Payload, Response, Status, StatusBody, TypeDef, TypeRef, Wire,
 };
 use crate::naming::{self, Scope};
 
@@ -107,7 +107,7 @@ pub struct Paging<'a> {
 /// An operation can be auto-paged when it is a GET returning a list whose items have ids (with
 /// a `starting_after` parameter) or search results (with a `page` parameter).
 pub fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
-    if op.method != Method::Get {
+    if op.method != Method::Get || matches!(op.body, Some(BodyEncoding::Own(_))) {
         return None;
     }
     let response = op.response.json()?;
@@ -228,6 +228,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         quote!(params: &#params,)
     });
     let params_name = params.map(|_| quote!(params));
+    let own_body = match body {
+        Some(BodyEncoding::Own(own)) => Some(own),
+        _ => None,
+    };
+    let body_arg = own_body.map(|own| {
+        let ty = own_body_type(api, own, &home);
+        quote!(body: #ty,)
+    });
+    let body_name = own_body.map(|_| quote!(body,));
 
     // Each parameter is checked and percent-encoded into a local of the same name (raw
     // identifiers can't be inlined in a format string, so `r#type` becomes `type_`), then the
@@ -283,18 +292,28 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let query_fields: Vec<&Field> = fields
-        .iter()
-        .filter(|f| matches!(f.wire, Wire::Query { .. }))
-        .collect();
+    let query_fields: Vec<&Field> = fields.iter().filter(|f| is_query(f.wire)).collect();
     let (query_build, query) = if query_fields.is_empty() {
         (quote!(), quote!(None))
     } else {
         let pushes = query_fields.iter().map(|f| {
             let field = ident(&f.name.rust);
             let api_name = &f.name.api;
-            let deep = matches!(f.wire, Wire::Query { deep: true });
-            quote!(__query.push(#api_name, params.#field.as_ref(), #deep)?;)
+            match f.wire {
+                Wire::QueryJoined { delimiter } => {
+                    let delimiter = match delimiter {
+                        Delimiter::Comma => ",",
+                        Delimiter::Space => "%20",
+                        Delimiter::Pipe => "%7C",
+                    };
+                    quote!(__query.push_joined(#api_name, params.#field.as_ref(), #delimiter)?;)
+                }
+                Wire::QueryJson => quote!(__query.push_json(#api_name, params.#field.as_ref())?;),
+                _ => {
+                    let deep = matches!(f.wire, Wire::Query { deep: true });
+                    quote!(__query.push(#api_name, params.#field.as_ref(), #deep)?;)
+                }
+            }
         });
         (
             quote! {
@@ -302,6 +321,30 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 #(#pushes)*
             },
             quote!(__query.finish()),
+        )
+    };
+    let header_fields: Vec<&Field> = fields
+        .iter()
+        .filter(|f| matches!(f.wire, Wire::Header | Wire::Cookie))
+        .collect();
+    let (headers_build, headers) = if header_fields.is_empty() {
+        (quote!(), quote!(Vec::new()))
+    } else {
+        let adds = header_fields.iter().map(|f| {
+            let field = ident(&f.name.rust);
+            let api_name = &f.name.api;
+            if f.wire == Wire::Header {
+                quote!(__headers.header(#api_name, params.#field.as_ref())?;)
+            } else {
+                quote!(__headers.cookie(#api_name, params.#field.as_ref())?;)
+            }
+        });
+        (
+            quote! {
+                let mut __headers = crate::runtime::ParamHeaders::new();
+                #(#adds)*
+            },
+            quote!(__headers.finish()?),
         )
     };
     let files = fields.iter().filter(|f| f.ty == TypeRef::Binary).map(|f| {
@@ -319,6 +362,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         (Some(BodyEncoding::Multipart), Some(_)) => {
             quote!(Some(crate::runtime::Body::Multipart(crate::runtime::multipart(params, &[#(#files),*])?)))
         }
+        (Some(BodyEncoding::Own(own)), _) => own_body_value(own),
         (Some(_), None) => quote!(Some(crate::runtime::Body::Form(String::new()))),
         (None, _) if matches!(method, Method::Post | Method::Put | Method::Patch) => {
             quote!(Some(crate::runtime::Body::Form(String::new())))
@@ -340,23 +384,26 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         pub fn #function<'a>(
             client: &'a crate::Client,
             #(#args,)*
+            #body_arg
             #params_arg
         ) -> impl std::future::Future<Output = crate::Result<#response>> + Send + 'a {
-            fn __request(#(#args,)* #params_arg) -> crate::Result<crate::runtime::Request> {
+            fn __request(#(#args,)* #body_arg #params_arg) -> crate::Result<crate::runtime::Request> {
                 #(#required_checks)*
                 #(#encode)*
                 #query_build
+                #headers_build
                 Ok(crate::runtime::Request {
                     method: reqwest::Method::#method,
                     server: #server,
                     template: #template_literal,
                     path: #path_expr,
                     query: #query,
+                    headers: #headers,
                     body: #body,
                     security: &[#(#security),*],
                 })
             }
-            client.#decoder(__request(#(#arg_names,)* #params_name) #decode_with)
+            client.#decoder(__request(#(#arg_names,)* #body_name #params_name) #decode_with)
         }
         #status_enum
         #error_enum
@@ -506,5 +553,97 @@ fn emit_error_enum(api: &Api, errors: &ErrorBodies, home: &Home, function: &str)
                 }
             }
         }
+    }
+}
+
+fn is_query(wire: Wire) -> bool {
+    match wire {
+        Wire::Query { .. } | Wire::QueryJoined { .. } | Wire::QueryJson => true,
+        Wire::Body | Wire::Header | Wire::Cookie => false,
+    }
+}
+
+/// The body argument's type: a slice for arrays, `&str` for strings and text, bytes for
+/// anything else that is not JSON; an `Option` when the spec says the body may be left out.
+fn own_body_type(api: &Api, own: &OwnBody, home: &Home) -> TokenStream {
+    let borrowed = match &own.kind {
+        OwnBodyKind::Json(TypeRef::Array(item)) => {
+            let item = type_ref(api, item, home);
+            quote!(&[#item])
+        }
+        OwnBodyKind::Json(TypeRef::String) | OwnBodyKind::Text => quote!(&str),
+        OwnBodyKind::Json(ty) => {
+            let ty = type_ref(api, ty, home);
+            quote!(&#ty)
+        }
+        OwnBodyKind::Bytes => quote!(&[u8]),
+    };
+    if own.required {
+        borrowed
+    } else {
+        quote!(Option<#borrowed>)
+    }
+}
+
+/// The `Option<Body>` expression for a body argument named `body`.
+fn own_body_value(own: &OwnBody) -> TokenStream {
+    let media = own.media_type.as_str();
+    let make = match &own.kind {
+        OwnBodyKind::Json(_) if own.required => {
+            quote!(crate::runtime::Body::json(#media, body)?)
+        }
+        OwnBodyKind::Json(_) => {
+            return quote!(body.map(|body| crate::runtime::Body::json(#media, body)).transpose()?)
+        }
+        OwnBodyKind::Text => quote!(crate::runtime::Body::Raw {
+            content_type: #media,
+            bytes: body.as_bytes().to_vec(),
+        }),
+        OwnBodyKind::Bytes => quote!(crate::runtime::Body::Raw {
+            content_type: #media,
+            bytes: body.to_vec(),
+        }),
+    };
+    if own.required {
+        quote!(Some(#make))
+    } else {
+        quote!(body.map(|body| #make))
+    }
+}
+
+/// Which request helpers of the runtime some operation needs, so none is dead code.
+#[derive(Default)]
+pub struct RequestUses {
+    pub query: bool,
+    pub query_joined: bool,
+    pub query_json: bool,
+    pub header: bool,
+    pub cookie: bool,
+    /// A JSON, text or bytes body.
+    pub own_body: bool,
+    pub json_body: bool,
+}
+
+impl RequestUses {
+    pub fn of(api: &Api) -> Self {
+        let mut uses = RequestUses::default();
+        for op in &api.operations {
+            if let Some(BodyEncoding::Own(own)) = &op.body {
+                uses.own_body = true;
+                uses.json_body |= matches!(own.kind, OwnBodyKind::Json(_));
+            }
+            let Some(TypeDef::Struct(params)) = op.params.map(|id| &api.types[api.resolve(id).0])
+            else {
+                continue;
+            };
+            for f in &params.fields {
+                uses.query |= is_query(f.wire);
+                uses.query_joined |= matches!(f.wire, Wire::QueryJoined { .. });
+                uses.query_json |= f.wire == Wire::QueryJson;
+                uses.header |= f.wire == Wire::Header;
+                uses.cookie |= f.wire == Wire::Cookie;
+            }
+        }
+        uses
     }
 }

@@ -117,6 +117,10 @@ fn emit_struct(
             #id_impl
         };
     }
+    if *direction == Direction::JsonRequest {
+        let decl = emit_json_request_struct(api, s, is_boxed);
+        return quote!(#decl #id_impl);
+    }
     // Members besides the declared ones (`additionalProperties`), sent after them.
     let extra = additional.as_ref().map(|value| {
         let extra = ident(&naming::extra_field_name(
@@ -386,6 +390,75 @@ fn emit_field(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
         #rename
         #attrs
         pub #field: Option<#inner>,
+    }
+}
+
+/// A JSON request body's struct: a required member is a plain field, so leaving it out does
+/// not compile; an optional one is an `Option` left out when `None`; a required nullable one
+/// an `Option` sent as `null` when `None`; an optional nullable one an `Option<Option<T>>`,
+/// where `Some(None)` sends `null` and `None` leaves it out. `Default` only when every field
+/// can be left out.
+fn emit_json_request_struct(
+    api: &Api,
+    s: &StructDef,
+    is_boxed: impl Fn(usize) -> bool,
+) -> TokenStream {
+    let ty = ident(&s.name.rust);
+    let docs = doc_attrs(s.docs.as_deref(), false);
+    let decls = s.fields.iter().enumerate().map(|(i, f)| {
+        let field = ident(&f.name.rust);
+        let inner = field_type(api, f, &s.home, is_boxed(i));
+        let rename = (unraw(&f.name.rust) != f.name.api).then(|| {
+            let api_name = &f.name.api;
+            quote!(#[serde(rename = #api_name)])
+        });
+        let skip = quote!(#[serde(skip_serializing_if = "Option::is_none")]);
+        let (ty, attrs, note) = match (f.required, f.nullable) {
+            (true, false) => (quote!(#inner), None, None),
+            (true, true) => (quote!(Option<#inner>), None, Some("`None` sends `null`.")),
+            (false, false) => (quote!(Option<#inner>), Some(skip), None),
+            (false, true) => (
+                quote!(Option<Option<#inner>>),
+                Some(skip),
+                Some("`Some(None)` sends `null`; `None` leaves the member out."),
+            ),
+        };
+        let text = match (f.docs.as_deref(), note) {
+            (Some(d), Some(n)) => Some(format!("{d}\n\n{n}")),
+            (d, n) => d.or(n).map(str::to_owned),
+        };
+        let docs = doc_attrs(text.as_deref(), false);
+        quote! {
+            #docs
+            #rename
+            #attrs
+            pub #field: #ty,
+        }
+    });
+    let default = s
+        .fields
+        .iter()
+        .all(|f| !f.required || f.nullable)
+        .then(|| quote!(Default,));
+    // Members besides the declared ones (`additionalProperties`), sent after them.
+    let extra = s.additional.as_ref().map(|value| {
+        let extra = ident(&naming::extra_field_name(
+            s.fields.iter().map(|f| f.name.rust.as_str()),
+        ));
+        let value = type_ref(api, value, &s.home);
+        quote! {
+            /// Members besides the declared ones, sent after them.
+            #[serde(flatten)]
+            pub #extra: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #default PartialEq, serde::Serialize)]
+        pub struct #ty {
+            #(#decls)*
+            #extra
+        }
     }
 }
 

@@ -35,8 +35,8 @@ impl<'a> Lowerer<'a> {
         if ctx.shallow && r.item.schema_data.extensions.contains_key("x-resourceId") {
             return TypeRef::JsonObject;
         }
-        let request = ctx.direction == Direction::Request;
-        if let Some(id) = self.by_component.get(&(key.to_owned(), request)) {
+        let request = ctx.direction.is_request();
+        if let Some(id) = self.by_component.get(&(key.to_owned(), ctx.direction)) {
             return TypeRef::Named(*id);
         }
         if !defines_type(r.item) {
@@ -83,8 +83,10 @@ impl<'a> Lowerer<'a> {
             return self.enum_type(values, at, ctx, component, docs);
         }
         match &s.schema_kind {
+            // Files are multipart parts; inside JSON, "binary" can only be a string.
             SchemaKind::Type(Type::String(st))
-                if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) =>
+                if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                    && ctx.direction != Direction::JsonRequest =>
             {
                 TypeRef::Binary
             }

@@ -213,7 +213,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Array(inner) => **inner == TypeRef::Binary,
             _ => false,
         };
-        if ctx.direction == Direction::Request && variants.iter().any(|(_, t)| file(t)) {
+        if ctx.direction.is_request() && variants.iter().any(|(_, t)| file(t)) {
             self.error(
                 at,
                 "a choice between files (`format: binary`) and other values is not supported in a request yet",

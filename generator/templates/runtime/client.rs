@@ -13,7 +13,7 @@ use reqwest::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COO
 use reqwest::header::AUTHORIZATION;
 {%- endif %}
 {%- else %}
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 {%- endif %}
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -166,7 +166,7 @@ impl Client {
             (false, false) => (Some(encoded), None),
         };
         let path = path.to_owned();
-        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, body, security: DEFAULT_SECURITY })).await
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body, security: DEFAULT_SECURITY })).await
     }
 
     /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
@@ -213,7 +213,7 @@ impl Client {
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
-        let Request { method, server, template, path, query, body, security } = request?;
+        let Request { method, server, template, path, query, headers, body, security } = request?;
         {%- if has_schemes %}
         let credentials = self.credentials_for(security)?;
         {%- else %}
@@ -314,6 +314,11 @@ impl Client {
                 builder = builder.header("{{ h|header }}", account.clone());
             }
             {%- endif %}
+            // Header parameters, after the client's own headers: a name the client sends
+            // itself is never a parameter (see the generator's `managed_headers`).
+            for (name, value) in &headers {
+                builder = builder.header(*name, value.clone());
+            }
             builder = match &body {
                 None => builder,
                 // Sent even when empty: the API rejects a POST without a form content type.
@@ -326,6 +331,12 @@ impl Client {
                     .header(CONTENT_TYPE, multipart.content_type.as_str())
                     .header(CONTENT_LENGTH, multipart.body.len())
                     .body(multipart.body.clone()),
+{%- endif %}
+{%- if uses_own_body %}
+                Some(Body::Raw { content_type, bytes }) => builder
+                    .header(CONTENT_TYPE, *content_type)
+                    .header(CONTENT_LENGTH, bytes.len())
+                    .body(bytes.clone()),
 {%- endif %}
             };
             let error = match builder.send().await {
@@ -521,6 +532,8 @@ pub(crate) struct Request {
     pub(crate) path: String,
     /// The encoded query string, if any parameter was set.
     pub(crate) query: Option<String>,
+    /// Header parameters (and the `Cookie` header), already checked.
+    pub(crate) headers: Vec<(&'static str, HeaderValue)>,
     pub(crate) body: Option<Body>,
     /// The operation's `security`: alternatives of indexes into `SCHEMES`, any one of which
     /// will do; empty sends no credentials.
@@ -535,7 +548,21 @@ pub(crate) enum Body {
     /// `multipart/form-data`, kept as parts so each attempt can send it again.
     Multipart(super::multipart::Multipart),
 {%- endif %}
+{%- if uses_own_body %}
+    /// A body of its own (JSON, text or bytes), sent with the spec's media type.
+    Raw { content_type: &'static str, bytes: Vec<u8> },
+{%- endif %}
 }
+{%- if uses_json_body %}
+
+impl Body {
+    /// `value` as JSON, sent as `content_type` (`application/json`, or one of the `+json` family).
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(content_type: &'static str, value: &T) -> Result<Body> {
+        let bytes = serde_json::to_vec(value).map_err(|e| InvalidArgument::new("body", e.to_string()))?;
+        Ok(Body::Raw { content_type, bytes })
+    }
+}
+{%- endif %}
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

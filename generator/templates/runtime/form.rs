@@ -277,12 +277,13 @@ impl ser::SerializeMap for Entries<'_> {
 
 /// A query string built one parameter at a time, each in its declared style.
 pub(crate) struct Query {
-    pairs: Vec<(String, String)>,
+    /// Encoded so far, `&`-separated.
+    encoded: String,
 }
 
 impl Query {
     pub(crate) fn new() -> Self {
-        Query { pairs: Vec::new() }
+        Query { encoded: String::new() }
     }
 
     /// Adds a parameter: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`, as the
@@ -290,21 +291,71 @@ impl Query {
     /// `a=v1&a=v2`, objects as their members).
     pub(crate) fn push<T: Serialize>(&mut self, name: &str, value: Option<&T>, deep: bool) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
-        let pairs = std::mem::take(&mut self.pairs);
-        let mut writer = FormWriter { pairs, key: name.to_owned(), explode: !deep, depth: 0 };
-        let done = value.serialize(&mut writer);
-        self.pairs = writer.pairs;
-        done.map_err(|e| InvalidArgument::new(name, e.to_string()).into())
+        let pairs = exploded(name, value, !deep)?;
+        let encoded = std::mem::take(&mut self.encoded);
+        self.encoded = form_urlencoded::Serializer::new(encoded).extend_pairs(&pairs).finish();
+        Ok(())
     }
+{%- if uses_query_joined %}
+
+    /// Adds a parameter as one value whose items are joined by `delimiter`, already encoded
+    /// (`,` for `form` without `explode`, `%20` for `spaceDelimited`, `%7C` for
+    /// `pipeDelimited`); an object's members go as `key,value,…`.
+    pub(crate) fn push_joined<T: Serialize>(&mut self, name: &str, value: Option<&T>, delimiter: &str) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        let pairs = exploded(name, value, true)?;
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let items: Vec<&str> = if pairs.iter().all(|(key, _)| key == name) {
+            pairs.iter().map(|(_, v)| v.as_str()).collect()
+        } else {
+            pairs.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]).collect()
+        };
+        let items: Vec<String> = items.into_iter().map(|i| form_urlencoded::byte_serialize(i.as_bytes()).collect()).collect();
+        self.raw(name, &items.join(delimiter));
+        Ok(())
+    }
+{%- endif %}
+{%- if uses_query_json %}
+
+    /// Adds a parameter as JSON text (a parameter described by `content: application/json`).
+    pub(crate) fn push_json<T: Serialize>(&mut self, name: &str, value: Option<&T>) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        let text = serde_json::to_string(value).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
+        let encoded = std::mem::take(&mut self.encoded);
+        self.encoded = form_urlencoded::Serializer::new(encoded).append_pair(name, &text).finish();
+        Ok(())
+    }
+{%- endif %}
+{%- if uses_query_joined %}
+
+    /// Appends `name=value` with `value` already encoded.
+    fn raw(&mut self, name: &str, value: &str) {
+        if !self.encoded.is_empty() {
+            self.encoded.push('&');
+        }
+        self.encoded.extend(form_urlencoded::byte_serialize(name.as_bytes()));
+        self.encoded.push('=');
+        self.encoded.push_str(value);
+    }
+{%- endif %}
 
     /// The encoded query, or `None` when no parameter was set.
     pub(crate) fn finish(self) -> Option<String> {
-        (!self.pairs.is_empty()).then(|| encode(&self.pairs))
+        (!self.encoded.is_empty()).then_some(self.encoded)
     }
+}
+
+/// A parameter's value as form pairs under `name`, exploded or nested.
+fn exploded<T: Serialize>(name: &str, value: &T, explode: bool) -> Result<Vec<(String, String)>> {
+    let mut writer = FormWriter { pairs: Vec::new(), key: name.to_owned(), explode, depth: 0 };
+    value.serialize(&mut writer).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
+    Ok(writer.pairs)
 }
 {%- endif %}
 
-{%- if uses_form_body || uses_query %}
+{%- if uses_form_body %}
 fn encode(pairs: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
@@ -345,6 +396,17 @@ mod tests {
         q.push("absent", None::<&String>, false).unwrap();
         assert_eq!(q.finish().unwrap(), "limit=3&ids=a&ids=b&expand%5B0%5D=x&created%5Bgte%5D=1");
         assert_eq!(Query::new().finish(), None);
+    }
+{%- endif %}
+{%- if uses_query_joined %}
+
+    #[test]
+    fn joined_query_parameters_are_one_value() {
+        let mut q = Query::new();
+        q.push_joined("ids", Some(&["a b", "c,d"]), ",").unwrap();
+        q.push_joined("pos", Some(&serde_json::json!({"x": 1, "y": 2})), "%7C").unwrap();
+        q.push_joined("none", Some(&Vec::<String>::new()), ",").unwrap();
+        assert_eq!(q.finish().unwrap(), "ids=a+b,c%2Cd&pos=x%7C1%7Cy%7C2");
     }
 {%- endif %}
 }

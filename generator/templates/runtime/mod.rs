@@ -86,6 +86,9 @@ pub use multipart::UploadFile;
 {%- if uses_path %}
 pub(crate) use path::path_segment;
 {%- endif %}
+{%- if uses_param_headers %}
+pub(crate) use options::ParamHeaders;
+{%- endif %}
 pub use error::{ApiError, ApiErrorBody, ApiErrorKind, DecodeError, Error, InvalidArgument, Result, TransportError};
 pub use expandable::{Expandable, HasId};
 {%- if webhooks %}

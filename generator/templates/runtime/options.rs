@@ -2,7 +2,7 @@
 use std::fmt;
 use std::time::Duration;
 
-{%- if idempotency_header.is_some() || account_header.is_some() %}
+{%- if idempotency_header.is_some() || account_header.is_some() || uses_header_params || uses_cookie_params %}
 use super::error::{InvalidArgument, Result};
 {%- endif %}
 
@@ -166,6 +166,90 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     }
     bytes
 }
+{%- if uses_header_params || uses_cookie_params %}
+
+/// The header and cookie parameters of one request, checked as they are added: a value with a
+/// control character (CR, LF, …) or outside ASCII is refused before anything is sent.
+pub(crate) struct ParamHeaders {
+    headers: Vec<(&'static str, reqwest::header::HeaderValue)>,
+{%- if uses_cookie_params %}
+    cookies: Vec<String>,
+{%- endif %}
+}
+
+impl ParamHeaders {
+    pub(crate) fn new() -> Self {
+        ParamHeaders {
+            headers: Vec::new(),
+{%- if uses_cookie_params %}
+            cookies: Vec::new(),
+{%- endif %}
+        }
+    }
+{%- if uses_header_params %}
+
+    /// Adds header `name` (`simple` style: arrays comma-joined, objects as `k,v,…`).
+    pub(crate) fn header<T: serde::Serialize>(&mut self, name: &'static str, value: Option<&T>) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        let text = param_text(name, value)?;
+        let value = reqwest::header::HeaderValue::from_str(&text).map_err(|_| InvalidArgument::new(name, "is not a valid header value"))?;
+        self.headers.push((name, value));
+        Ok(())
+    }
+{%- endif %}
+{%- if uses_cookie_params %}
+
+    /// Adds `name=value` to the `Cookie` header; `;` and `,` would end the value, so they are refused.
+    pub(crate) fn cookie<T: serde::Serialize>(&mut self, name: &'static str, value: Option<&T>) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        let text = param_text(name, value)?;
+        if text.contains([';', ',']) {
+            return Err(InvalidArgument::new(name, "contains `;` or `,`, which a cookie value cannot hold").into());
+        }
+        self.cookies.push(format!("{name}={text}"));
+        Ok(())
+    }
+{%- endif %}
+
+    /// The headers to send, the cookies as one `Cookie` header.
+    pub(crate) fn finish(self) -> Result<Vec<(&'static str, reqwest::header::HeaderValue)>> {
+        #[allow(unused_mut)]
+        let mut headers = self.headers;
+{%- if uses_cookie_params %}
+        if !self.cookies.is_empty() {
+            let value = reqwest::header::HeaderValue::from_str(&self.cookies.join("; ")).map_err(|_| InvalidArgument::new("cookie", "is not a valid header value"))?;
+            headers.push(("cookie", value));
+        }
+{%- endif %}
+        Ok(headers)
+    }
+}
+
+/// A parameter's value as header text: strings as they are, numbers and booleans as JSON writes
+/// them, arrays comma-joined and objects as `key,value,…` (OpenAPI's `simple` style).
+fn param_text<T: serde::Serialize>(name: &str, value: &T) -> Result<String> {
+    fn text(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => items.iter().for_each(|v| text(v, out)),
+            serde_json::Value::Object(members) => members.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                text(v, out);
+            }),
+            other => out.push(other.to_string()),
+        }
+    }
+    let value = serde_json::to_value(value).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
+    let mut parts = Vec::new();
+    text(&value, &mut parts);
+    let joined = parts.join(",");
+    if let Some(bad) = joined.chars().find(|c| c.is_control() || !c.is_ascii()) {
+        return Err(InvalidArgument::new(name, format!("contains {bad:?}, which a header cannot carry")).into());
+    }
+    Ok(joined)
+}
+{%- endif %}
 
 #[cfg(test)]
 mod tests {

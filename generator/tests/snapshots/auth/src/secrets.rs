@@ -18,6 +18,7 @@ pub fn list<'a>(
             template: "/secrets",
             path: "/secrets".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[1]],
         })

@@ -154,6 +154,7 @@ pub fn list<'a>(
             template: "/v1/ob\"#\\'`|",
             path: "/v1/ob\"#\\'`|".to_owned(),
             query: __query.finish(),
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })
@@ -189,6 +190,7 @@ pub fn update<'a>(
             template: "/v1/ob\"#\\'`|/{idn\"#\\'`|}",
             path: format!("/v1/ob\"#\\'`|/{idn}"),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })

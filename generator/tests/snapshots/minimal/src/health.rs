@@ -70,6 +70,7 @@ pub fn retrieve<'a>(
             template: "/health",
             path: "/health".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

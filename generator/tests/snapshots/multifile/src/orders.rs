@@ -31,6 +31,7 @@ pub fn create<'a>(
             template: "/v1/orders",
             path: "/v1/orders".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[],
         })
@@ -55,6 +56,7 @@ pub fn list<'a>(
             template: "/v1/orders",
             path: "/v1/orders".to_owned(),
             query: __query.finish(),
+            headers: Vec::new(),
             body: None,
             security: &[],
         })
@@ -76,6 +78,7 @@ pub fn retrieve<'a>(
             template: "/v1/orders/{order}",
             path: format!("/v1/orders/{order}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

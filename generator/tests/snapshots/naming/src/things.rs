@@ -97,6 +97,7 @@ pub fn patch_things<'a>(
             template: "/v1/things",
             path: "/v1/things".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(String::new())),
             security: &[&[0]],
         })
@@ -125,6 +126,7 @@ pub fn update_thing<'a>(
             template: "/v1/things/{id}",
             path: format!("/v1/things/{id}"),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })

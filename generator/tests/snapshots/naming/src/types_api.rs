@@ -15,6 +15,7 @@ pub fn retrieve<'a>(
             template: "/v1/types/{type}",
             path: format!("/v1/types/{type_}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })

@@ -22,6 +22,7 @@ pub fn list<'a>(
             template: "/artworks",
             path: "/artworks".to_owned(),
             query: __query.finish(),
+            headers: Vec::new(),
             body: None,
             security: &[],
         })
@@ -43,6 +44,7 @@ pub fn retrieve<'a>(
             template: "/artworks/{artwork}",
             path: format!("/artworks/{artwork}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

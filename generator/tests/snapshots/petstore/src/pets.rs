@@ -171,6 +171,7 @@ pub fn create<'a>(
             template: "/v1/pets",
             path: "/v1/pets".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })
@@ -192,6 +193,7 @@ pub fn delete<'a>(
             template: "/v1/pets/{pet}",
             path: format!("/v1/pets/{pet}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })
@@ -220,6 +222,7 @@ pub fn list<'a>(
             template: "/v1/pets",
             path: "/v1/pets".to_owned(),
             query: __query.finish(),
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })
@@ -259,6 +262,7 @@ pub fn retrieve<'a>(
             template: "/v1/pets/{pet}",
             path: format!("/v1/pets/{pet}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })
@@ -285,6 +289,7 @@ pub fn search<'a>(
             template: "/v1/pets/search",
             path: "/v1/pets/search".to_owned(),
             query: __query.finish(),
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })
@@ -328,6 +333,7 @@ pub fn update<'a>(
             template: "/v1/pets/{pet}",
             path: format!("/v1/pets/{pet}"),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })

@@ -17,6 +17,7 @@ pub fn delete<'a>(
             template: "/jobs/{id}",
             path: format!("/jobs/{id}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })
@@ -60,6 +61,7 @@ pub fn replace<'a>(
             template: "/jobs/{id}",
             path: format!("/jobs/{id}"),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(String::new())),
             security: &[],
         })

@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/ping",
             path: "/ping".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

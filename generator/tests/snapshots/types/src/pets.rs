@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/pets/{pet}",
             path: format!("/pets/{pet}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

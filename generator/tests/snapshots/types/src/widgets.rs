@@ -46,6 +46,7 @@ pub fn create<'a>(
             template: "/widgets",
             path: "/widgets".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[],
         })
@@ -65,6 +66,7 @@ pub fn retrieve<'a>(
             template: "/widgets/{widget}",
             path: format!("/widgets/{widget}"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

@@ -11,6 +11,7 @@ pub fn retrieve<'a>(
             template: "/secrets/basic",
             path: "/secrets/basic".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })

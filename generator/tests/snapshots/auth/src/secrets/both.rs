@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/secrets/both",
             path: "/secrets/both".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[3, 4], &[0]],
         })

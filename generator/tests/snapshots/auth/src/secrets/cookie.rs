@@ -11,6 +11,7 @@ pub fn retrieve<'a>(
             template: "/secrets/cookie",
             path: "/secrets/cookie".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[2]],
         })

@@ -11,6 +11,7 @@ pub fn retrieve<'a>(
             template: "/secrets/header",
             path: "/secrets/header".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[3]],
         })

@@ -11,6 +11,7 @@ pub fn retrieve<'a>(
             template: "/secrets/query",
             path: "/secrets/query".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[5]],
         })

@@ -30,6 +30,7 @@ pub fn retrieve<'a>(
             template: "/v1/requests/{request}/queries/{query}",
             path: format!("/v1/requests/{request}/queries/{query}"),
             query: __query.finish(),
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })

@@ -13,6 +13,7 @@ pub fn list<'a>(
             template: "/v1/things/{id}/labels",
             path: format!("/v1/things/{id}/labels"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })
@@ -32,6 +33,7 @@ pub fn retrieve<'a>(
             template: "/v1/things/labels",
             path: "/v1/things/labels".to_owned(),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })

@@ -25,6 +25,7 @@ pub fn adopt<'a>(
             template: "/v1/owners/{owner}/pets/{pet}/adopt",
             path: format!("/v1/owners/{owner}/pets/{pet}/adopt"),
             query: None,
+            headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
             security: &[&[0]],
         })

@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/v1/pets/{pet}/certificate",
             path: format!("/v1/pets/{pet}/certificate"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[&[0]],
         })

@@ -30,6 +30,7 @@ pub fn create<'a>(
             template: "/v1/pets/{pet}/photos",
             path: format!("/v1/pets/{pet}/photos"),
             query: None,
+            headers: Vec::new(),
             body: Some(
                 crate::runtime::Body::Multipart(
                     crate::runtime::multipart(params, &[("file", params.file.as_ref())])?,

@@ -271,12 +271,13 @@ impl ser::SerializeMap for Entries<'_> {
 
 /// A query string built one parameter at a time, each in its declared style.
 pub(crate) struct Query {
-    pairs: Vec<(String, String)>,
+    /// Encoded so far, `&`-separated.
+    encoded: String,
 }
 
 impl Query {
     pub(crate) fn new() -> Self {
-        Query { pairs: Vec::new() }
+        Query { encoded: String::new() }
     }
 
     /// Adds a parameter: `deep` is OpenAPI's `deepObject` style (`a[b]=v`, `a[0]=v`, as the
@@ -284,17 +285,23 @@ impl Query {
     /// `a=v1&a=v2`, objects as their members).
     pub(crate) fn push<T: Serialize>(&mut self, name: &str, value: Option<&T>, deep: bool) -> Result<()> {
         let Some(value) = value else { return Ok(()) };
-        let pairs = std::mem::take(&mut self.pairs);
-        let mut writer = FormWriter { pairs, key: name.to_owned(), explode: !deep, depth: 0 };
-        let done = value.serialize(&mut writer);
-        self.pairs = writer.pairs;
-        done.map_err(|e| InvalidArgument::new(name, e.to_string()).into())
+        let pairs = exploded(name, value, !deep)?;
+        let encoded = std::mem::take(&mut self.encoded);
+        self.encoded = form_urlencoded::Serializer::new(encoded).extend_pairs(&pairs).finish();
+        Ok(())
     }
 
     /// The encoded query, or `None` when no parameter was set.
     pub(crate) fn finish(self) -> Option<String> {
-        (!self.pairs.is_empty()).then(|| encode(&self.pairs))
+        (!self.encoded.is_empty()).then_some(self.encoded)
     }
+}
+
+/// A parameter's value as form pairs under `name`, exploded or nested.
+fn exploded<T: Serialize>(name: &str, value: &T, explode: bool) -> Result<Vec<(String, String)>> {
+    let mut writer = FormWriter { pairs: Vec::new(), key: name.to_owned(), explode, depth: 0 };
+    value.serialize(&mut writer).map_err(|e| InvalidArgument::new(name, e.to_string()))?;
+    Ok(writer.pairs)
 }
 fn encode(pairs: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()

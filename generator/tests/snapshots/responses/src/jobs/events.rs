@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/jobs/{id}/events",
             path: format!("/jobs/{id}/events"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

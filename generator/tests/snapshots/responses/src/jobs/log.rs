@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/jobs/{id}/log",
             path: format!("/jobs/{id}/log"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/jobs/{id}/output",
             path: format!("/jobs/{id}/output"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })

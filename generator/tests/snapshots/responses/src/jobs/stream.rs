@@ -13,6 +13,7 @@ pub fn retrieve<'a>(
             template: "/jobs/{id}/stream",
             path: format!("/jobs/{id}/stream"),
             query: None,
+            headers: Vec::new(),
             body: None,
             security: &[],
         })
