@@ -94,6 +94,14 @@ pub struct ClientConfig {
     /// Response header by which the server says whether to retry (Stripe: `Stripe-Should-Retry`).
     #[serde(default)]
     pub should_retry_header: Option<String>,
+    /// The security scheme (a key of `components.securitySchemes`) whose secret
+    /// `Client::new(key)` takes (Stripe: `bearerAuth`). Without it, the only scheme the spec
+    /// declares when there is one that takes a single secret; otherwise `Client::new()` takes no
+    /// key and credentials are set with the builder's method per scheme. A spec that does not
+    /// declare the scheme (the config's `[client]` applies to any spec given to `cargo xtask
+    /// codegen --spec`) gets that rule too; one that declares it as `basic` is refused.
+    #[serde(default)]
+    pub key_scheme: Option<String>,
 }
 
 /// How descriptions become rustdoc.
@@ -304,6 +312,7 @@ name = "x-api"
 version = "0.1.0"
 [client]
 api_version_header = "Stripe-Version"
+key_scheme = "bearerAuth"
 [operations]
 include = ["A"]
 path_prefixes = ["/v1/b/"]
@@ -316,6 +325,7 @@ event_schema = "event"
         )
         .unwrap();
         assert!(c.operations.skip_unsupported);
+        assert_eq!(c.client.key_scheme.as_deref(), Some("bearerAuth"));
         assert_eq!(c.krate.name, "x-api");
         assert!(c.operations.selects("A", "/v1/z"));
         assert!(c.operations.selects("Z", "/v1/b/1"));

@@ -21,21 +21,46 @@ use crate::validate::{operations, FORM, JSON, MULTIPART};
 
 mod events;
 mod payloads;
+mod responses;
 mod schemas;
+mod security;
 mod unions;
 
 pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> {
     let mut early = Vec::new();
-    let base_url = match spec.api.servers.first() {
-        Some(server) => {
+    let mut schemes = security::Schemes::read(spec, config);
+    let key_scheme = schemes.key_scheme(spec, config).unwrap_or_else(|e| {
+        early.push(e);
+        None
+    });
+    // A relative server URL (or none) is relative to wherever the document is served, which
+    // the binding cannot know: the caller gives the base URL, and `build()` says so otherwise.
+    let (base_url, server_template, server_variables) = match spec.api.servers.first() {
+        Some(server) if server.url.contains("://") => {
             let at = Pointer::root().push("servers").push(0usize);
-            server_url(server, &at, &spec.file).unwrap_or_else(|e| {
+            let url = server_url(server, &at, &spec.file).unwrap_or_else(|e| {
                 early.push(e);
                 String::new()
-            })
+            });
+            let site = config.docs.site.clone().unwrap_or_else(|| origin(&url));
+            let variables = security::server_variables(server, &mut schemes.scope, |d| {
+                d.map(|t| docs::to_markdown(t, &site))
+                    .filter(|t| !t.trim().is_empty())
+            });
+            let template = if variables.is_empty() {
+                String::new()
+            } else {
+                server.url.trim_end_matches('/').to_owned()
+            };
+            (url, template, variables)
         }
-        None => String::new(),
+        _ => (String::new(), String::new(), Vec::new()),
     };
+    let mut default_security = Vec::new();
+    if let Some(requirements) = &spec.api.security {
+        let at = Pointer::root().push("security");
+        default_security = schemes.requirements(requirements, &at, &spec.file, &mut early);
+    }
     // The version goes out as a header value on every request; one that cannot be is refused
     // here rather than failing every call.
     if let Some(header) = &config.client.api_version_header {
@@ -55,6 +80,9 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
     let mut cx = Lowerer::new(spec, site);
     cx.managed_headers = managed_headers(config);
     cx.errors.extend(early);
+    for scheme in &mut schemes.schemes {
+        scheme.docs = cx.docs(scheme.docs.as_ref());
+    }
 
     let mut ops = Vec::new();
     for (path, item) in &spec.api.paths.paths {
@@ -87,7 +115,17 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         };
         let module = location.module.clone();
         let origin = location.origin;
-        if let Some(lowered) = cx.operation(name, origin, module, method, path, item, op, ptr) {
+        if let Some(mut lowered) = cx.operation(name, origin, module, method, path, item, op, ptr) {
+            // An operation's own `security` replaces the document's; `[]` sends nothing.
+            lowered.0.security = match &op.security {
+                Some(requirements) => schemes.requirements(
+                    requirements,
+                    &ptr.push("security"),
+                    &spec.file,
+                    &mut cx.errors,
+                ),
+                None => default_security.clone(),
+            };
             operations_out.push(lowered.0);
             error_bodies.push(lowered.1);
         }
@@ -137,6 +175,11 @@ pub fn lower(spec: &LoadedSpec, config: &Config) -> Result<Api, Vec<SpecError>> 
         title: spec.api.info.title.clone(),
         version: spec.api.info.version.clone(),
         base_url,
+        server_template,
+        server_variables,
+        security_schemes: schemes.schemes,
+        key_scheme,
+        default_security,
         operations: operations_out,
         types,
         error_body,
@@ -512,29 +555,7 @@ impl<'a> Lowerer<'a> {
 
         let sends_body = matches!(method, Method::Post | Method::Put | Method::Patch);
         let (params, body) = self.params(&name, &module, op, ptr, &query, sends_body);
-        let responses_ptr = ptr.push("responses");
-        let mut response = None;
-        for (code, r) in &op.responses.responses {
-            let code = code.to_string();
-            if code.starts_with('2') && response.is_none() {
-                let ctx = Ctx {
-                    name: format!("{}Response", naming::type_name(naming::unraw(&name.rust))),
-                    home: Home::Module(module.clone()),
-                    direction: Direction::Response,
-                    shallow: false,
-                };
-                response = Some(self.response_body(r, &responses_ptr.push(&code), ctx));
-            }
-        }
-        let error_body = op.responses.default.as_ref().and_then(|r| {
-            let ctx = Ctx {
-                name: format!("{}Error", naming::type_name(naming::unraw(&name.rust))),
-                home: Home::Module(module.clone()),
-                direction: Direction::Response,
-                shallow: true,
-            };
-            self.response_body(r, &responses_ptr.push("default"), ctx)
-        });
+        let (response, errors, error_body) = self.responses(&name, &module, op, ptr);
 
         let operation = Operation {
             name,
@@ -546,7 +567,10 @@ impl<'a> Lowerer<'a> {
             path_params,
             params,
             body,
-            response: response.flatten().unwrap_or(TypeRef::Json),
+            response,
+            errors,
+            // Filled in by `lower`, which knows the document's schemes.
+            security: Vec::new(),
             server: match op.servers.first() {
                 Some(server) => {
                     let at = ptr.push("servers").push(0usize);
@@ -825,26 +849,5 @@ impl<'a> Lowerer<'a> {
             },
         };
         Some(RequestBody::Fields(encoding, schema))
-    }
-
-    fn response_body(
-        &mut self,
-        r: &'a ReferenceOr<openapiv3::Response>,
-        at: &Pointer,
-        ctx: Ctx,
-    ) -> Option<TypeRef> {
-        let (ptr, response) = match self.resolver.response(r, at) {
-            Ok(r) => r,
-            Err(e) => {
-                self.errors.push(e);
-                return None;
-            }
-        };
-        let Some(media) = response.content.get(JSON) else {
-            // Anything else (a PDF, say) comes back as bytes.
-            return response.content.first().map(|_| TypeRef::Binary);
-        };
-        let schema = media.schema.as_ref()?;
-        Some(self.schema(schema, &ptr.push("content").push(JSON).push("schema"), &ctx))
     }
 }

@@ -14,8 +14,20 @@ pub struct Api {
     pub title: String,
     /// `info.version`, sent in the configured API-version header.
     pub version: String,
-    /// The first server URL, without a trailing `/`.
+    /// The first server URL, without a trailing `/`, its variables filled with their defaults;
+    /// empty when the spec gives none or a relative one (the caller must then give a base URL).
     pub base_url: String,
+    /// The first server's URL as written (`https://{region}.example.com`), when it has
+    /// variables to fill at run time; empty otherwise.
+    pub server_template: String,
+    /// The first server's URL variables, which the client builder can override.
+    pub server_variables: Vec<ServerVariable>,
+    /// `components.securitySchemes`, sorted by key; [`Operation::security`] indexes it.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The scheme whose credential `Client::new(key)` takes, if any (see `[client] key_scheme`).
+    pub key_scheme: Option<usize>,
+    /// The document's `security`, for calls without an operation (`Client::raw_request`).
+    pub default_security: Vec<Vec<usize>>,
     /// Sorted by module path, then function name.
     pub operations: Vec<Operation>,
     /// The type arena; [`TypeId`] indexes it. Emitters sort by Rust name.
@@ -149,12 +161,137 @@ pub struct Operation {
     pub params: Option<TypeId>,
     /// How the request body is sent; `None` sends no body.
     pub body: Option<BodyEncoding>,
-    /// The 2xx response body type ([`TypeRef::Binary`] for non-JSON bodies).
-    pub response: TypeRef,
+    /// What a successful answer decodes into.
+    pub response: Response,
+    /// Error bodies declared per status (`404`, `4XX`, `default`) that are JSON, for the
+    /// operation's error enum; `None` when it declares none besides `default`.
+    pub errors: Option<ErrorBodies>,
+    /// Alternatives (any one will do) of scheme sets (all of them are sent), indexing
+    /// [`Api::security_schemes`]; empty sends no credentials.
+    pub security: Vec<Vec<usize>>,
     /// A server URL of the operation's own (`servers` on the operation), used unless the
     /// client's base URL was overridden.
     pub server: Option<String>,
     pub docs: Option<String>,
+}
+
+/// A `{variable}` of the server URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// `api` as the URL writes it; `rust` the builder method that sets it.
+    pub name: Name,
+    pub default: String,
+    /// The values the spec allows (`enum`); empty allows any.
+    pub allowed: Vec<String>,
+    pub docs: Option<String>,
+}
+
+/// A way to authenticate, from `components.securitySchemes`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// `api` is the scheme's key; `rust` the client builder method that sets its credential.
+    pub name: Name,
+    pub kind: SchemeKind,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`; also `oauth2` and `openIdConnect`, whose token the
+    /// caller obtains.
+    Bearer,
+    /// `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// An API key in a header, query parameter or cookie of this name.
+    ApiKey { place: KeyPlace, name: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyPlace {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// What a successful answer decodes into.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Response {
+    /// Every 2xx answer carries this.
+    One(Payload),
+    /// 2xx statuses with different payloads: an enum in the operation's module, named `name`,
+    /// with a variant per status.
+    ByStatus {
+        name: String,
+        variants: Vec<StatusBody>,
+    },
+}
+
+impl Response {
+    /// The JSON types it mentions.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            Response::One(p) => p.type_ref().into_iter().collect(),
+            Response::ByStatus { variants, .. } => variants
+                .iter()
+                .filter_map(|v| v.payload.type_ref())
+                .collect(),
+        }
+    }
+
+    /// The single JSON type every success decodes into, if there is one.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            Response::One(Payload::Json(t)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The enum an operation's API errors can be read as: `name` in its module, a variant per
+/// status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorBodies {
+    pub name: String,
+    pub variants: Vec<StatusBody>,
+}
+
+/// A body as it is read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    /// No content (`204`, or a response without `content`): `()`.
+    Empty,
+    /// JSON (or `+json`), decoded as this type.
+    Json(TypeRef),
+    /// `text/*`: a `String`.
+    Text,
+    /// Anything else (including `text/event-stream`): the bytes as they came.
+    Bytes,
+}
+
+impl Payload {
+    pub fn type_ref(&self) -> Option<&TypeRef> {
+        match self {
+            Payload::Json(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A response status as declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `2XX`, `4XX`, …: the first digit.
+    Range(u16),
+    Default,
+}
+
+/// One declared status, its enum variant name and its payload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusBody {
+    pub status: Status,
+    pub variant: String,
+    pub payload: Payload,
 }
 
 /// Which rule named an operation's function (see `naming::locate_operations`).

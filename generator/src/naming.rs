@@ -526,6 +526,53 @@ pub fn locate_operations(routes: &[Route]) -> Vec<Location> {
     located
 }
 
+/// The enum variant for a response status: its reason phrase (`404` → `NotFound`), the class
+/// for a range (`4XX` → `ClientError`), `Default`, else `Status{code}`.
+pub fn status_variant_name(status: crate::model::Status) -> String {
+    use crate::model::Status;
+    let known = match status {
+        Status::Code(c) => match c {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            205 => "ResetContent",
+            206 => "PartialContent",
+            207 => "MultiStatus",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => return format!("Status{c}"),
+        },
+        Status::Range(1) => "Informational",
+        Status::Range(2) => "Success",
+        Status::Range(3) => "Redirection",
+        Status::Range(4) => "ClientError",
+        Status::Range(5) => "ServerError",
+        Status::Range(r) => return format!("Status{r}xx"),
+        Status::Default => "Default",
+    };
+    known.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,5 +855,23 @@ mod tests {
         assert_eq!(scope.claim("r#type"), "type_2");
         scope.reserve(["Reserved"]);
         assert_eq!(scope.claim("Reserved"), "Reserved2");
+    }
+
+    #[test]
+    fn status_variants() {
+        use crate::model::Status;
+        let table = [
+            (Status::Code(200), "Ok"),
+            (Status::Code(204), "NoContent"),
+            (Status::Code(404), "NotFound"),
+            (Status::Code(418), "Status418"),
+            (Status::Range(2), "Success"),
+            (Status::Range(4), "ClientError"),
+            (Status::Range(7), "Status7xx"),
+            (Status::Default, "Default"),
+        ];
+        for (status, want) in table {
+            assert_eq!(status_variant_name(status), want, "{status:?}");
+        }
     }
 }

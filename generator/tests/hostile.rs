@@ -39,6 +39,7 @@ fn config(name: &str) -> Config {
             idempotency_header: Some("Idempotency-Key".to_owned()),
             account_header: Some("On-Behalf-Of".to_owned()),
             should_retry_header: Some("Should-Retry".to_owned()),
+            key_scheme: None,
         },
         docs: DocsConfig::default(),
         webhooks: None,

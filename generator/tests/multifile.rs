@@ -250,7 +250,7 @@ async fn the_bundled_binding_decodes_objects_from_every_file() {
         "lines": [{"product": "rye", "quantity": 2, "status": "in_oven"}]
     });
     let server = TestServer::start(vec![Reply::json(200, &order.to_string())]).await;
-    let client = Client::builder("sk_test_x")
+    let client = Client::builder()
         .base_url(server.base_url())
         .build()
         .unwrap();

@@ -12,7 +12,7 @@ use support::server::{RecordedRequest, Reply, TestServer};
 const PET: &str = r#"{"id":"p1","name":"Rex"}"#;
 
 fn client(server: &TestServer) -> Client {
-    Client::builder("sk_test_x")
+    Client::builder()
         .base_url(server.base_url())
         .max_retries(0)
         .build()

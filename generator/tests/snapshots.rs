@@ -75,6 +75,7 @@ fn config(name: &str, spec: &str) -> Config {
                 idempotency_header: Some("Idempotency-Key".to_owned()),
                 account_header: Some("Stripe-Account".to_owned()),
                 should_retry_header: Some("Stripe-Should-Retry".to_owned()),
+                key_scheme: Some("bearerAuth".to_owned()),
             }
         } else {
             ClientConfig {
@@ -83,6 +84,7 @@ fn config(name: &str, spec: &str) -> Config {
                 idempotency_header: (name != "naming").then(|| "Idempotency-Key".to_owned()),
                 account_header: Some("On-Behalf-Of".to_owned()),
                 should_retry_header: Some("Should-Retry".to_owned()),
+                key_scheme: None,
             }
         },
         docs: DocsConfig::default(),

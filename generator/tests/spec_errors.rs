@@ -127,20 +127,6 @@ fn a_path_parameter_missing_from_the_template_is_a_located_warning() {
 }
 
 #[test]
-fn unsupported_media_types_are_located() {
-    let text = spec(
-        "  /v1/x:\n    post:\n      operationId: X\n      responses:\n        '200':\n          description: ok\n          content:\n            text/plain:\n              schema: {type: string}\n            text/csv:\n              schema: {type: string}\n",
-        "    a: {type: object}\n",
-    );
-    let p = problems(&text);
-    has(
-        &p,
-        "/paths/~1v1~1x/post/responses/200/content/text~1plain",
-        "one media type per response",
-    );
-}
-
-#[test]
 fn a_yaml_syntax_error_gives_line_and_column() {
     let p = problems("openapi: 3.0.3\ninfo: {title: t, version: '1'\npaths: {}\n");
     assert_eq!(p.len(), 1);
@@ -216,16 +202,7 @@ fn unsupported_schemas_are_located() {
 }
 
 #[test]
-fn a_missing_success_response_and_a_bad_header_name_are_reported() {
-    let text = spec(
-        "  /v1/x:\n    get:\n      operationId: X\n      responses:\n        default:\n          description: error\n",
-        "    a: {type: object}\n",
-    );
-    has(
-        &problems(&text),
-        "/paths/~1v1~1x/get/responses",
-        "no 2xx response",
-    );
+fn a_bad_header_name_is_reported() {
     let text = spec(
         &format!("  /v1/x:\n    get:\n      operationId: X\n      parameters:\n        - {{name: 'a b', in: header, schema: {{type: integer}}}}\n{OK_RESPONSE}"),
         "    a: {type: object}\n",
@@ -374,6 +351,52 @@ fn skip_unsupported_leaves_out_what_cannot_be_mapped_and_lists_it() {
 }
 
 const SHARED_RESPONSE: &str = "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/both'}\n";
+
+#[test]
+fn security_schemes_the_client_cannot_send_are_located_where_an_operation_uses_them() {
+    let text = format!(
+        "{HEAD}paths:\n  /v1/x:\n    get:\n      operationId: X\n      security: [{{digest: []}}, {{nowhere: []}}]\n{OK_RESPONSE}  /v1/y:\n    get:\n      operationId: Y\n      security: [{{key: []}}]\n{OK_RESPONSE}components:\n  securitySchemes:\n    digest: {{type: http, scheme: digest}}\n    key: {{type: apiKey, in: header, name: 'X Key'}}\n"
+    );
+    let p = problems(&text);
+    has(
+        &p,
+        "/components/securitySchemes/digest",
+        "the HTTP authentication scheme `digest` is not supported",
+    );
+    has(
+        &p,
+        "/paths/~1v1~1x/get/security/1/nowhere",
+        "the security scheme `nowhere` is not declared",
+    );
+    has(
+        &p,
+        "/components/securitySchemes/key",
+        "is not an HTTP token",
+    );
+}
+
+#[test]
+fn a_key_scheme_must_take_one_secret() {
+    let text = format!(
+        "{HEAD}paths:\n  /v1/x:\n    get:\n      operationId: X\n{OK_RESPONSE}components:\n  securitySchemes:\n    basicAuth: {{type: http, scheme: basic}}\n"
+    );
+    let provenance = Provenance {
+        spec_file: FILE.into(),
+        command: "test".into(),
+    };
+    let mut config = config(all());
+    config.client.key_scheme = Some("basicAuth".into());
+    let spec = openapi_gen::load(FILE, &text).unwrap();
+    let Err(p) = openapi_gen::generate(&spec, &config, "specs/codegen.toml", &provenance) else {
+        panic!("expected the key scheme to be refused");
+    };
+    let p = p.0;
+    has(
+        &p,
+        "/components/securitySchemes/basicAuth",
+        "names a `basic` scheme",
+    );
+}
 
 #[test]
 fn all_of_members_that_cannot_be_merged_are_located() {

@@ -14,7 +14,7 @@ use support::server::{Reply, TestServer};
 const WIDGET: &str = r#"{"id":"wd_1","name":"Sprocket","byte_count":255,"count":-2147483648,"flags":4294967295,"plain":-9007199254740993,"port":65535,"price":9.99,"ratio":0.5,"serial":18446744073709551615,"small":-32768,"tiny":-128,"total":9223372036854775807,"unsigned":1,"weight":2.25,"active":true,"backup":null,"blob":"aGk=","created":"2024-01-01T00:00:00.123+02:00","labels":{"a":"b"},"legacy_code":"old","level":null,"mode":0,"priority":2,"shade":"dark","uid":"0b7c1d1e-2a3b-4c5d-8e9f-000000000001","extra_member":[1]}"#;
 
 fn client(server: &TestServer) -> Client {
-    Client::builder("sk_test_x")
+    Client::builder()
         .base_url(server.base_url())
         .build()
         .unwrap()

@@ -34,6 +34,7 @@ pub fn redact<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0], &[1]],
         })
     }
     client.execute(__request(session, params))

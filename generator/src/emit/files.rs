@@ -9,7 +9,8 @@ use super::operations::root_modules;
 use super::{ident, Provenance};
 use crate::config::Config;
 use crate::escape;
-use crate::model::{Api, BodyEncoding, TypeRef};
+use crate::model::{Api, BodyEncoding, KeyPlace, Payload, Response, SchemeKind, TypeRef};
+use crate::naming;
 
 /// Every value a template writes goes through one of these, chosen for where it lands; see
 /// `escape.rs`. A value without a filter fails `every_template_value_is_filtered`.
@@ -117,6 +118,8 @@ struct Readme<'a> {
     spec_file: &'a str,
     command: &'a str,
     example: &'a str,
+    /// The line that makes the client, for the example.
+    client_new: &'a str,
     operations: Vec<ReadmeOperation>,
     left_out: Vec<ReadmeLeftOut>,
     /// `(where, problem)` of each warning.
@@ -175,6 +178,7 @@ struct RuntimeMod<'a> {
     uses_form_body: bool,
     uses_query: bool,
     uses_path: bool,
+    uses_status_enum: bool,
     uses_param_headers: bool,
 }
 
@@ -186,6 +190,20 @@ struct RuntimeClient<'a> {
     uses_own_body: bool,
     uses_json_body: bool,
     uses_bytes: bool,
+    uses_text: bool,
+    uses_unit: bool,
+    uses_status_enum: bool,
+    /// The builder method whose credential `Client::new(key)` takes.
+    key_method: Option<&'a str>,
+    has_schemes: bool,
+    uses_bearer: bool,
+    uses_basic: bool,
+    uses_header_key: bool,
+    uses_query_key: bool,
+    uses_cookie_key: bool,
+    has_server_variables: bool,
+    /// The scheme and server-variable tables and builder methods (see `auth.rs`).
+    auth_code: &'a str,
     api_title: &'a str,
     api_version: &'a str,
     base_url: &'a str,
@@ -330,10 +348,62 @@ pub fn emit(
         .operations
         .iter()
         .any(|op| op.body == Some(BodyEncoding::Multipart));
-    let uses_bytes = api
+    // How successes are read: each reader goes in only when some operation needs it.
+    let payloads: Vec<&Payload> = api
         .operations
         .iter()
-        .any(|op| op.response == TypeRef::Binary);
+        .flat_map(|op| match &op.response {
+            Response::One(p) => vec![p],
+            Response::ByStatus { variants, .. } => variants.iter().map(|v| &v.payload).collect(),
+        })
+        .collect();
+    let uses_bytes = payloads.iter().any(|p| **p == Payload::Bytes);
+    let uses_text = payloads.iter().any(|p| **p == Payload::Text);
+    let uses_unit = api
+        .operations
+        .iter()
+        .any(|op| op.response == Response::One(Payload::Empty));
+    let uses_status_enum = api
+        .operations
+        .iter()
+        .any(|op| matches!(op.response, Response::ByStatus { .. }));
+    let kinds = || api.security_schemes.iter().map(|s| &s.kind);
+    let key_place =
+        |place| kinds().any(|k| matches!(k, SchemeKind::ApiKey { place: p, .. } if *p == place));
+    let key_method = api
+        .key_scheme
+        .map(|i| naming::unraw(&api.security_schemes[i].name.rust).to_owned());
+    let auth_code = super::rust_file("", super::auth::auth_code(api))?;
+    let client_new = {
+        let krate = escape::rust_ident(&lib_name).map_err(|e| format!("generator bug: {e}"))?;
+        let key = if key_method.is_some() {
+            "\"sk_test_...\""
+        } else {
+            ""
+        };
+        // Without a key for the constructor, the example sets the first scheme's credential.
+        let credential = match (&key_method, api.security_schemes.first()) {
+            (None, Some(scheme)) => {
+                let method = escape::rust_ident(&scheme.name.rust)
+                    .map_err(|e| format!("generator bug: {e}"))?;
+                match scheme.kind {
+                    SchemeKind::Basic => format!(".{method}(\"user\", \"password\")"),
+                    _ => format!(".{method}(\"secret\")"),
+                }
+            }
+            _ => String::new(),
+        };
+        let base = if api.base_url.is_empty() {
+            ".base_url(\"https://api.example.com\")"
+        } else {
+            ""
+        };
+        if credential.is_empty() && base.is_empty() {
+            format!("let client = {krate}::Client::new({key})?;")
+        } else {
+            format!("let client = {krate}::Client::builder({key}){credential}{base}.build()?;")
+        }
+    };
     let uses_clearable = super::mentions(api, &|t| matches!(t, TypeRef::Clearable(_)));
     let uses_list = super::mentions(api, &|t| matches!(t, TypeRef::List(_)));
     let uses_search = super::mentions(api, &|t| matches!(t, TypeRef::SearchList(_)));
@@ -438,6 +508,7 @@ pub fn emit(
                 spec_file: &provenance.spec_file,
                 command: &provenance.command,
                 example: &example(api, &lib_name)?,
+                client_new: &client_new,
                 operations: api
                     .operations
                     .iter()
@@ -513,6 +584,7 @@ pub fn emit(
                 uses_form_body,
                 uses_query,
                 uses_path,
+                uses_status_enum,
                 uses_param_headers: wires.header || wires.cookie,
             }
             .render(),
@@ -570,6 +642,18 @@ pub fn emit(
                 uses_own_body: wires.own_body,
                 uses_json_body: wires.json_body,
                 uses_bytes,
+                uses_text,
+                uses_unit,
+                uses_status_enum,
+                key_method: key_method.as_deref(),
+                has_schemes: !api.security_schemes.is_empty(),
+                uses_bearer: kinds().any(|k| *k == SchemeKind::Bearer),
+                uses_basic: kinds().any(|k| *k == SchemeKind::Basic),
+                uses_header_key: key_place(KeyPlace::Header),
+                uses_query_key: key_place(KeyPlace::Query),
+                uses_cookie_key: key_place(KeyPlace::Cookie),
+                has_server_variables: !api.server_variables.is_empty(),
+                auth_code: &auth_code,
                 api_title: &api.title,
                 api_version: &api.version,
                 base_url: &api.base_url,

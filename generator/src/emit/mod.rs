@@ -1,6 +1,7 @@
 //! Stage 4: model → files. Rust items are built with `quote!` and formatted with
 //! `prettyplease`; mostly-fixed files come from askama templates (see `files.rs`).
 
+mod auth;
 mod files;
 mod operations;
 mod types;
@@ -117,10 +118,17 @@ fn mentions(api: &Api, pred: &dyn Fn(&TypeRef) -> bool) -> bool {
                 _ => false,
             }
     }
-    api.operations.iter().any(|op| walk(&op.response, pred))
-        || api.types.iter().any(|t| match t {
-            TypeDef::Struct(s) => s.fields.iter().any(|f| walk(&f.ty, pred)),
-            TypeDef::Union(u) => u.variants.iter().any(|(_, t)| walk(t, pred)),
-            TypeDef::Enum(_) | TypeDef::Alias(_) => false,
-        })
+    api.operations.iter().any(|op| {
+        let errors = op.errors.iter().flat_map(|e| &e.variants);
+        let errors = errors.filter_map(|e| e.payload.type_ref());
+        op.response
+            .type_refs()
+            .into_iter()
+            .chain(errors)
+            .any(|t| walk(t, pred))
+    }) || api.types.iter().any(|t| match t {
+        TypeDef::Struct(s) => s.fields.iter().any(|f| walk(&f.ty, pred)),
+        TypeDef::Union(u) => u.variants.iter().any(|(_, t)| walk(t, pred)),
+        TypeDef::Enum(_) | TypeDef::Alias(_) => false,
+    })
 }

@@ -9,8 +9,8 @@ use quote::quote;
 use super::types::{emit_types_in, type_ref};
 use super::{doc_attrs, ident};
 use crate::model::{
-    Api, BodyEncoding, Delimiter, Field, Home, Method, Operation, OwnBody, OwnBodyKind,
-    PathSegment, TypeDef, TypeRef, Wire,
+    Api, BodyEncoding, Delimiter, ErrorBodies, Field, Home, Method, Operation, OwnBody,
+    OwnBodyKind, PathSegment, Payload, Response, Status, StatusBody, TypeDef, TypeRef, Wire,
 };
 use crate::naming::{self, Scope};
 
@@ -110,12 +110,13 @@ pub fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
     if op.method != Method::Get || matches!(op.body, Some(BodyEncoding::Own(_))) {
         return None;
     }
-    let (item, cursor_name) = match &op.response {
+    let response = op.response.json()?;
+    let (item, cursor_name) = match response {
         TypeRef::List(item) => (item.as_ref(), "starting_after"),
         TypeRef::SearchList(item) => (item.as_ref(), "page"),
         _ => return None,
     };
-    if matches!(op.response, TypeRef::List(_)) {
+    if matches!(response, TypeRef::List(_)) {
         let TypeRef::Named(id) = item else {
             return None;
         };
@@ -192,6 +193,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         params,
         body,
         response,
+        errors,
+        security,
         server,
         docs,
     } = op;
@@ -208,10 +211,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         None => summary,
     };
     let docs = doc_attrs(Some(&docs), false);
-    let (response, execute) = match response {
-        TypeRef::Binary => (quote!(Vec<u8>), quote!(execute_bytes)),
-        other => (type_ref(api, other, &home), quote!(execute)),
-    };
+    let (response, decoder, status_enum) = emit_response(api, response, &home, &name.rust);
+    let decode_with = (!status_enum.is_empty()).then(|| quote!(, #response::decode));
+    let error_enum = errors
+        .as_ref()
+        .map(|e| emit_error_enum(api, e, &home, &name.rust));
+    let security = security.iter().map(|set| {
+        let set = set.iter().map(|i| Literal::usize_unsuffixed(*i));
+        quote!(&[#(#set),*])
+    });
 
     let arg_names: Vec<_> = path_params.iter().map(|p| ident(&p.name.rust)).collect();
     let args: Vec<_> = arg_names.iter().map(|arg| quote!(#arg: &str)).collect();
@@ -397,9 +405,158 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                     query: #query,
                     headers: #headers,
                     body: #body,
+                    security: &[#(#security),*],
                 })
             }
-            client.#execute(__request(#(#arg_names,)* #body_name #params_name))
+            client.#decoder(__request(#(#arg_names,)* #body_name #params_name) #decode_with)
+        }
+        #status_enum
+        #error_enum
+    }
+}
+
+/// The success type, how the client reads it, and the enum by status when there is one.
+fn emit_response(
+    api: &Api,
+    response: &Response,
+    home: &Home,
+    function: &str,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let one = |payload: &Payload| match payload {
+        Payload::Json(t) => (type_ref(api, t, home), quote!(execute)),
+        Payload::Empty => (quote!(()), quote!(execute_unit)),
+        Payload::Text => (quote!(String), quote!(execute_text)),
+        Payload::Bytes => (quote!(Vec<u8>), quote!(execute_bytes)),
+    };
+    let (name, variants) = match response {
+        Response::One(payload) => {
+            let (ty, execute) = one(payload);
+            return (ty, execute, TokenStream::new());
+        }
+        Response::ByStatus { name, variants } => (name, variants),
+    };
+    let ty = ident(name);
+    let doc = format!(" What [`{}`] answers, by status.", naming::unraw(function));
+    let defs = variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let doc = format!(" {}", status_doc(v.status));
+        match &v.payload {
+            Payload::Empty => quote!(#[doc = #doc] #variant,),
+            other => {
+                let (inner, _) = one(other);
+                quote!(#[doc = #doc] #variant(#inner),)
+            }
+        }
+    });
+    let arms = status_arms(variants, |v| {
+        let variant = ident(&v.variant);
+        match &v.payload {
+            Payload::Empty => quote!(Ok(Self::#variant)),
+            Payload::Json(_) => quote!(answer.json().map(Self::#variant)),
+            Payload::Text => quote!(answer.text().map(Self::#variant)),
+            Payload::Bytes => quote!(Ok(Self::#variant(answer.bytes()))),
+        }
+    });
+    let items = quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub enum #ty {
+            #(#defs)*
+        }
+
+        impl #ty {
+            fn decode(answer: crate::runtime::Answer) -> crate::Result<Self> {
+                match answer.status {
+                    #(#arms)*
+                    _ => Err(answer.undeclared()),
+                }
+            }
+        }
+    };
+    (quote!(#ty), quote!(execute_with), items)
+}
+
+/// `404`, `4XX`, `default`, as a doc line.
+fn status_doc(status: Status) -> String {
+    match status {
+        Status::Code(c) => format!("`{c}`"),
+        Status::Range(r) => format!("`{r}XX`"),
+        Status::Default => "Any other status (`default`)".to_owned(),
+    }
+}
+
+/// Match arms on a `u16` status: exact codes first, then ranges, then `default` (as `_`).
+fn status_arms(
+    variants: &[StatusBody],
+    arm: impl Fn(&StatusBody) -> TokenStream,
+) -> Vec<TokenStream> {
+    let mut sorted: Vec<&StatusBody> = variants.iter().collect();
+    sorted.sort_by_key(|v| v.status);
+    sorted
+        .into_iter()
+        .map(|v| {
+            let body = arm(v);
+            match v.status {
+                Status::Code(c) => {
+                    let c = Literal::u16_unsuffixed(c);
+                    quote!(#c => #body,)
+                }
+                Status::Range(r) => {
+                    let (lo, hi) = (
+                        Literal::u16_unsuffixed(r * 100),
+                        Literal::u16_unsuffixed(r * 100 + 99),
+                    );
+                    quote!(#lo..=#hi => #body,)
+                }
+                Status::Default => quote!(_ => #body,),
+            }
+        })
+        .collect()
+}
+
+/// The enum an operation's API errors can be read as, by status.
+fn emit_error_enum(api: &Api, errors: &ErrorBodies, home: &Home, function: &str) -> TokenStream {
+    let ty = ident(&errors.name);
+    let function = naming::unraw(function);
+    let doc = format!(
+        " The error bodies [`{function}`] declares, by status: read one from an API error with [`{}::from_api_error`].",
+        errors.name
+    );
+    let defs = errors.variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let doc = format!(" {}", status_doc(v.status));
+        let inner = match &v.payload {
+            Payload::Json(t) => type_ref(api, t, home),
+            _ => quote!(serde_json::Value),
+        };
+        quote!(#[doc = #doc] #variant(#inner),)
+    });
+    let arms = status_arms(&errors.variants, |v| {
+        let variant = ident(&v.variant);
+        quote!(error.decode_body().map(Self::#variant))
+    });
+    let fallback = errors
+        .variants
+        .iter()
+        .all(|v| v.status != Status::Default)
+        .then(|| quote!(_ => None,));
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub enum #ty {
+            #(#defs)*
+        }
+
+        impl #ty {
+            /// The body of `error` as the type declared for its status (the exact code, then
+            /// its range, then `default`). `None` when the spec declares no body for that
+            /// status or the body does not decode as it; `error.raw_body()` still has it.
+            pub fn from_api_error(error: &crate::ApiError) -> Option<Self> {
+                match error.status {
+                    #(#arms)*
+                    #fallback
+                }
+            }
         }
     }
 }

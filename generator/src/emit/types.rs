@@ -781,7 +781,10 @@ fn expandable_refs(api: &Api) -> BTreeSet<TypeId> {
         }
     }
     for op in &api.operations {
-        visit(&op.response, &mut out);
+        op.response
+            .type_refs()
+            .into_iter()
+            .for_each(|t| visit(t, &mut out));
     }
     out
 }

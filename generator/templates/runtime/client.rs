@@ -7,7 +7,14 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+{%- if has_schemes %}
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+{%- if uses_bearer || uses_basic %}
+use reqwest::header::AUTHORIZATION;
+{%- endif %}
+{%- else %}
+use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+{%- endif %}
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
@@ -17,7 +24,8 @@ use super::options::header_value;
 {%- endif %}
 use super::options::{retry_delay, RequestOptions, ResponseMeta};
 
-/// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
+/// Where requests go unless [`ClientBuilder::base_url`] says otherwise{% if base_url.is_empty() %}: empty, because the
+/// spec gives no absolute server URL, so [`ClientBuilder::base_url`] is required{% endif %}.
 pub const DEFAULT_BASE_URL: &str = {{ base_url|rust_str }};
 /// The API version this binding was generated for{% if let Some(h) = version_header %}, sent as `{{ h|header }}` on every request{% endif %}.
 pub const API_VERSION: &str = {{ api_version|rust_str }};
@@ -35,7 +43,7 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// A handle to {{ api_title|md_text }}.
 ///
 /// Cheap to clone: clones share one connection pool, so build one `Client` and pass it around
-/// (it is `Send + Sync`). Its `Debug` output never shows the secret key.
+/// (it is `Send + Sync`). Its `Debug` output never shows a credential.
 ///
 /// Failed requests are retried (see [`ClientBuilder::max_retries`]){% if let Some(h) = idempotency_header %}, and every POST carries an
 /// `{{ h|header }}` so that a retried request takes effect at most once{% endif %}. Per-call settings go
@@ -55,15 +63,19 @@ struct Inner {
     base_url: String,
     /// Whether the caller chose `base_url`, which then also replaces operations' own servers.
     base_url_overridden: bool,
-    /// `Bearer <key>`, marked sensitive so `reqwest` and `http` keep it out of their output.
-    authorization: HeaderValue,
+{%- if has_schemes %}
+    /// Per security scheme (as `SCHEMES` lists them), the credential the caller gave.
+    credentials: Vec<Option<Credential>>,
+{%- endif %}
     /// The client-wide defaults; every field is set.
     defaults: RequestOptions,
     allow_insecure_http: bool,
 }
 
 impl Client {
-    /// A client with the default base URL, timeout and retries.
+{%- if let Some(method) = key_method %}
+    /// A client with the default base URL, timeout and retries, sending `secret_key` as
+    /// [`ClientBuilder::{{ method|ident }}`] does.
     ///
     /// Fails with [`Error::InvalidArgument`] when the key is empty or is not a valid header
     /// value, and with [`Error::Transport`] when the TLS backend cannot start.
@@ -73,13 +85,23 @@ impl Client {
 
     /// Starts a client with settings other than the defaults.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            secret_key: secret_key.into(),
-            base_url: None,
-            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
-            allow_insecure_http: false,
-        }
+        ClientBuilder::empty().{{ method|ident }}(secret_key).renamed_key()
     }
+{%- else %}
+    /// A client with the default base URL, timeout and retries{% if has_schemes %}, and no credentials: set
+    /// them with [`Client::builder`]'s method per security scheme{% endif %}.
+    ///
+    /// Fails with [`Error::InvalidArgument`] when a setting is refused, and with
+    /// [`Error::Transport`] when the TLS backend cannot start.
+    pub fn new() -> Result<Client> {
+        Self::builder().build()
+    }
+
+    /// Starts a client with settings other than the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::empty()
+    }
+{%- endif %}
 
     /// The URL requests are sent to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
@@ -144,7 +166,7 @@ impl Client {
             (false, false) => (Some(encoded), None),
         };
         let path = path.to_owned();
-        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body })).await
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body, security: DEFAULT_SECURITY })).await
     }
 
     /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
@@ -160,14 +182,43 @@ impl Client {
     /// Sends one request and returns a successful answer's body as it came (a PDF, say).
     pub(crate) fn execute_bytes(&self, request: Result<Request>) -> impl Future<Output = Result<Vec<u8>>> + Send + '_ {
         let answer = self.send(request);
-        async move { Ok(answer.await?.body.to_vec()) }
+        async move { Ok(answer.await?.bytes()) }
+    }
+{%- endif %}
+{%- if uses_text %}
+
+    /// Sends one request and returns a successful answer's body as text.
+    pub(crate) fn execute_text(&self, request: Result<Request>) -> impl Future<Output = Result<String>> + Send + '_ {
+        let answer = self.send(request);
+        async move { answer.await?.text() }
+    }
+{%- endif %}
+{%- if uses_unit %}
+
+    /// Sends one request whose successful answer carries nothing to read (`204`).
+    pub(crate) fn execute_unit(&self, request: Result<Request>) -> impl Future<Output = Result<()>> + Send + '_ {
+        let answer = self.send(request);
+        async move { answer.await.map(drop) }
+    }
+{%- endif %}
+{%- if uses_status_enum %}
+
+    /// Sends one request and reads the answer with `decode`, which looks at the status.
+    pub(crate) fn execute_with<'a, T: 'a>(&'a self, request: Result<Request>, decode: fn(Answer) -> Result<T>) -> impl Future<Output = Result<T>> + Send + 'a {
+        let answer = self.send(request);
+        async move { decode(answer.await?) }
     }
 {%- endif %}
 
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
-        let Request { method, server, template, path, query, headers, body } = request?;
+        let Request { method, server, template, path, query, headers, body, security } = request?;
+        {%- if has_schemes %}
+        let credentials = self.credentials_for(security)?;
+        {%- else %}
+        let _ = security;
+        {%- endif %}
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
@@ -214,6 +265,27 @@ impl Client {
             url.push('?');
             url.push_str(&query);
         }
+        {%- if has_schemes %}
+        // API keys that travel in the query; reqwest's errors would show the URL, so theirs
+        // leave it out (see `transport`).
+        let mut key_in_url = false;
+        for pair in credentials.iter().filter_map(|c| c.query.as_deref()) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(pair);
+            key_in_url = true;
+        }
+        let cookies: Vec<&str> = credentials.iter().filter_map(|c| c.cookie.as_deref()).collect();
+        let cookie = if cookies.is_empty() {
+            None
+        } else {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| InvalidArgument::new("cookie", "is not a valid header value"))?;
+            value.set_sensitive(true);
+            Some(value)
+        };
+        let transport = |e: reqwest::Error| TransportError::from_reqwest(if key_in_url { e.without_url() } else { e });
+        {%- else %}
+        let transport = TransportError::from_reqwest;
+        {%- endif %}
 
         let mut attempt = 0;
         loop {
@@ -222,9 +294,16 @@ impl Client {
                 .inner
                 .http
                 .request(method.clone(), url.as_str())
-                .timeout(timeout)
-                .header(AUTHORIZATION, self.inner.authorization.clone()){% if let Some(h) = version_header %}
+                .timeout(timeout){% if let Some(h) = version_header %}
                 .header("{{ h|header }}", API_VERSION){% endif %};
+            {%- if has_schemes %}
+            for (name, value) in credentials.iter().filter_map(|c| c.header.as_ref()) {
+                builder = builder.header(name.clone(), value.clone());
+            }
+            if let Some(cookie) = &cookie {
+                builder = builder.header(COOKIE, cookie.clone());
+            }
+            {%- endif %}
             {%- if let Some(h) = idempotency_header %}
             if let Some(key) = &idempotency_header {
                 builder = builder.header("{{ h|header }}", key.clone());
@@ -261,7 +340,7 @@ impl Client {
 {%- endif %}
             };
             let error = match builder.send().await {
-                Err(e) => Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)),
+                Err(e) => Error::Transport(transport(e).with_attempts(attempt)),
                 Ok(response) => {
                     let status = response.status().as_u16();
                     {%- if let Some(h) = request_id_header %}
@@ -283,7 +362,7 @@ impl Client {
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(e) if e.is_timeout() => {
-                            return Err(Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)));
+                            return Err(Error::Transport(transport(e).with_attempts(attempt)));
                         }
                         Err(e) => {
                             return Err(Error::Decode(Box::new(DecodeError {
@@ -309,8 +388,7 @@ impl Client {
                         }
                         return Ok(Answer { status, request_id, body, attempts: attempt });
                     }
-                    let secret = self.secret();
-                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, secret).with_attempts(attempt)))
+                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, &self.secrets()).with_attempts(attempt)))
                 }
             };
             if let Error::Transport(e) = &error {
@@ -330,18 +408,80 @@ impl Client {
         }
     }
 
-    /// The key, for scrubbing it from anything a server echoes back.
-    fn secret(&self) -> &str {
-        self.inner.authorization.to_str().unwrap_or("").trim_start_matches("Bearer ")
+    /// Every secret the client holds, for scrubbing them from anything a server echoes back.
+    fn secrets(&self) -> Vec<&str> {
+        {%- if has_schemes %}
+        self.inner.credentials.iter().flatten().flat_map(|c| c.secrets.iter().map(String::as_str)).collect()
+        {%- else %}
+        Vec::new()
+        {%- endif %}
     }
+{%- if has_schemes %}
+
+    /// The credentials to send for an operation's `security`: the first alternative whose
+    /// schemes all have one. An operation that needs credentials the client lacks fails here,
+    /// before anything is sent: the API would only refuse it.
+    fn credentials_for(&self, security: &[&[usize]]) -> Result<Vec<&Credential>> {
+        if security.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in security {
+            let found: Option<Vec<&Credential>> = alternative.iter().map(|i| self.inner.credentials.get(*i).and_then(Option::as_ref)).collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        let wanted: Vec<String> = security
+            .iter()
+            .map(|alternative| alternative.iter().map(|i| format!("`ClientBuilder::{}`", SCHEMES[*i].method)).collect::<Vec<_>>().join(" and "))
+            .collect();
+        Err(InvalidArgument::new("credentials", format!("this operation needs credentials set with {}", wanted.join(" or "))).into())
+    }
+{%- endif %}
 }
 
 /// A successful answer.
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     request_id: Option<String>,
     body: bytes::Bytes,
     attempts: u32,
+}
+
+impl Answer {
+    fn decode_error(&self, path: String, message: String) -> Error {
+        Error::Decode(Box::new(DecodeError { status: self.status, request_id: self.request_id.clone(), path, message, attempts: self.attempts }))
+    }
+
+    /// The body as `T`.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        // Plain serde_json, compiled once per response type; the path of a failure is worked
+        // out afterwards from the error's position (see `json_path_at`) rather than tracked
+        // during every decode, which would double the decoding code of thousands of types.
+        let text = std::str::from_utf8(&self.body).map_err(|e| self.decode_error(".".to_owned(), format!("the body is not UTF-8: {e}")))?;
+        super::json::decode_str(text).map_err(|e| self.decode_error(super::json::json_path_at(&self.body, e.line(), e.column()), e.to_string()))
+    }
+{%- if uses_text %}
+
+    /// The body as text.
+    pub(crate) fn text(&self) -> Result<String> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| self.decode_error(".".to_owned(), format!("the body is not UTF-8: {e}")))
+    }
+{%- endif %}
+{%- if uses_bytes %}
+
+    /// The body as it came.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+{%- endif %}
+{%- if uses_status_enum %}
+
+    /// The error for a success status the spec does not declare for the operation.
+    pub(crate) fn undeclared(&self) -> Error {
+        self.decode_error(".".to_owned(), format!("the spec declares no answer with status {} for this operation", self.status))
+    }
+{%- endif %}
 }
 
 {%- if request_id_header.is_some() || should_retry_header.is_some() %}
@@ -376,27 +516,8 @@ impl<T: DeserializeOwned> Future for Execute<'_, T> {
     type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
-        self.answer.as_mut().poll(cx).map(|answer| decode_answer(answer?))
+        self.answer.as_mut().poll(cx).map(|answer| answer?.json())
     }
-}
-
-/// Decodes a successful answer as `T`.
-fn decode_answer<T: DeserializeOwned>(answer: Answer) -> Result<T> {
-    let decode_error = |path: String, e: serde_json::Error| {
-        Error::Decode(Box::new(DecodeError {
-            status: answer.status,
-            request_id: answer.request_id.clone(),
-            path,
-            message: e.to_string(),
-            attempts: answer.attempts,
-        }))
-    };
-    // Plain serde_json, compiled once per response type; the path of a failure is worked
-    // out afterwards from the error's position (see `json_path_at`) rather than tracked
-    // during every decode, which would double the decoding code of thousands of types.
-    let text = std::str::from_utf8(&answer.body)
-        .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
-    super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
 }
 
 /// One request, as an operation function describes it to [`Client`].
@@ -414,6 +535,9 @@ pub(crate) struct Request {
     /// Header parameters (and the `Cookie` header), already checked.
     pub(crate) headers: Vec<(&'static str, HeaderValue)>,
     pub(crate) body: Option<Body>,
+    /// The operation's `security`: alternatives of indexes into `SCHEMES`, any one of which
+    /// will do; empty sends no credentials.
+    pub(crate) security: &'static [&'static [usize]],
 }
 
 /// A request body.
@@ -442,26 +566,193 @@ impl Body {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+        let mut d = f.debug_struct("Client");
+        d.field("base_url", &self.inner.base_url)
             .field("api_version", &API_VERSION)
             .field("defaults", &self.inner.defaults)
             .field("options", &self.options)
-            .field("recording", &self.recorder.is_some())
-            .field("secret_key", &"[redacted]")
-            .finish()
+            .field("recording", &self.recorder.is_some());
+        {%- if has_schemes %}
+        // Which credentials are set, never what they are.
+        for (scheme, credential) in SCHEMES.iter().zip(&self.inner.credentials) {
+            if credential.is_some() {
+                d.field(scheme.method, &"[redacted]");
+            }
+        }
+        {%- endif %}
+        d.finish()
     }
 }
+{%- if has_schemes %}
+
+/// A security scheme the spec declares: the builder method that sets its credential.
+pub(crate) struct Scheme {
+    pub(crate) method: &'static str,
+}
+
+/// A credential, ready to send; validated when the builder method took it.
+#[derive(Clone)]
+pub(crate) struct Credential {
+    /// A header to send (`Authorization`, an API key's header), marked sensitive so `reqwest`
+    /// and `http` keep it out of their output.
+    header: Option<(HeaderName, HeaderValue)>,
+    /// A query parameter, encoded: `name=value`.
+    query: Option<String>,
+    /// A cookie: `name=value`.
+    cookie: Option<String>,
+    /// Everything to scrub from what a server echoes back.
+    secrets: Vec<String>,
+}
+
+impl Credential {
+    fn empty() -> Credential {
+        Credential { header: None, query: None, cookie: None, secrets: Vec::new() }
+    }
+
+    /// A secret as given: trimmed, not empty, visible ASCII only.
+    fn checked(method: &str, secret: &str) -> std::result::Result<String, InvalidArgument> {
+        let secret = secret.trim();
+        if secret.is_empty() {
+            return Err(InvalidArgument::new(method, "is empty"));
+        }
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(InvalidArgument::new(method, "may contain only visible ASCII characters"));
+        }
+        Ok(secret.to_owned())
+    }
+
+{%- if uses_bearer || uses_basic || uses_header_key %}
+
+    fn sensitive(method: &str, text: &str) -> std::result::Result<HeaderValue, InvalidArgument> {
+        let mut value = HeaderValue::from_str(text).map_err(|_| InvalidArgument::new(method, "is not a valid header value"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+{%- endif %}
+{%- if uses_bearer %}
+
+    /// `Authorization: Bearer <token>`.
+    pub(crate) fn bearer(method: &str, token: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let token = Self::checked(method, token)?;
+        let value = Self::sensitive(method, &format!("Bearer {token}"))?;
+        Ok(Credential { header: Some((AUTHORIZATION, value)), secrets: vec![token], ..Self::empty() })
+    }
+{%- endif %}
+{%- if uses_basic %}
+
+    /// `Authorization: Basic base64(username:password)`.
+    pub(crate) fn basic(method: &str, username: &str, password: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let username = Self::checked(method, username)?;
+        if username.contains(':') {
+            return Err(InvalidArgument::new(method, "the user name may not contain `:`"));
+        }
+        if password.chars().any(char::is_control) {
+            return Err(InvalidArgument::new(method, "the password may not contain control characters"));
+        }
+        let encoded = base64(format!("{username}:{password}").as_bytes());
+        let value = Self::sensitive(method, &format!("Basic {encoded}"))?;
+        // A key sent as the user name with no password (Stripe's style) is the secret itself.
+        let mut secrets = vec![encoded];
+        secrets.push(if password.is_empty() { username } else { password.to_owned() });
+        Ok(Credential { header: Some((AUTHORIZATION, value)), secrets, ..Self::empty() })
+    }
+{%- endif %}
+{%- if uses_header_key %}
+
+    /// An API key in the header `name`.
+    pub(crate) fn header(method: &str, name: &'static str, key: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let key = Self::checked(method, key)?;
+        let value = Self::sensitive(method, &key)?;
+        Ok(Credential { header: Some((HeaderName::from_static(name), value)), secrets: vec![key], ..Self::empty() })
+    }
+{%- endif %}
+{%- if uses_query_key %}
+
+    /// An API key in the query parameter `name`.
+    pub(crate) fn query(method: &str, name: &str, key: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let key = Self::checked(method, key)?;
+        let pair = form_urlencoded::Serializer::new(String::new()).append_pair(name, &key).finish();
+        let encoded = pair.split_once('=').map(|(_, v)| v.to_owned()).unwrap_or_default();
+        Ok(Credential { query: Some(pair), secrets: vec![key, encoded], ..Self::empty() })
+    }
+{%- endif %}
+{%- if uses_cookie_key %}
+
+    /// An API key in the cookie `name`.
+    pub(crate) fn cookie(method: &str, name: &str, key: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let key = Self::checked(method, key)?;
+        // Cookie values may not hold `;`, `,`, quotes or backslashes (RFC 6265).
+        if key.bytes().any(|b| matches!(b, b';' | b',' | b'"' | b'\\')) {
+            return Err(InvalidArgument::new(method, "may not contain `;`, `,`, `\"` or `\\` (it is sent as a cookie)"));
+        }
+        Ok(Credential { cookie: Some(format!("{name}={key}")), secrets: vec![key], ..Self::empty() })
+    }
+{%- endif %}
+}
+{%- endif %}
+{%- if uses_basic %}
+
+/// Standard base64 with padding, for `Authorization: Basic`.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+{%- endif %}
 
 /// Settings for a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
-    secret_key: String,
     base_url: Option<String>,
     defaults: RequestOptions,
     allow_insecure_http: bool,
+    {%- if has_schemes %}
+    /// Per security scheme, the credential given (or why it was refused, reported by `build`).
+    credentials: Vec<Option<std::result::Result<Credential, InvalidArgument>>>,
+    {%- endif %}
+    {%- if has_server_variables %}
+    /// Per server variable, the value given instead of its default.
+    server_variables: Vec<Option<String>>,
+    {%- endif %}
 }
 
 impl ClientBuilder {
+    fn empty() -> ClientBuilder {
+        ClientBuilder {
+            base_url: None,
+            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
+            allow_insecure_http: false,
+            {%- if has_schemes %}
+            credentials: vec![None; SCHEMES.len()],
+            {%- endif %}
+            {%- if has_server_variables %}
+            server_variables: vec![None; SERVER_VARIABLES.len()],
+            {%- endif %}
+        }
+    }
+{%- if key_method.is_some() %}
+
+    /// The constructor's key is reported as `secret_key` when refused.
+    fn renamed_key(mut self) -> Self {
+        for credential in self.credentials.iter_mut().flatten() {
+            if let Err(e) = credential {
+                e.param = "secret_key".to_owned();
+            }
+        }
+        self
+    }
+{%- endif %}
+
     /// Sends every request somewhere other than [`DEFAULT_BASE_URL`] (and other than the
     /// servers some operations name for themselves): a mock server in tests, a proxy.
     ///
@@ -498,8 +789,8 @@ impl ClientBuilder {
     }
 {%- endif %}
 
-    /// Allows a plain `http://` base URL to a host other than this machine. The secret key then
-    /// crosses the network unencrypted: only for a trusted proxy on a private network.
+    /// Allows a plain `http://` base URL to a host other than this machine. Credentials then
+    /// cross the network unencrypted: only for a trusted proxy on a private network.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -507,19 +798,24 @@ impl ClientBuilder {
 
     /// Checks the settings and starts the connection pool.
     pub fn build(self) -> Result<Client> {
-        let key = self.secret_key.trim();
-        if key.is_empty() {
-            return Err(InvalidArgument::new("secret_key", "is empty").into());
+        {%- if has_schemes %}
+        let mut credentials = Vec::with_capacity(self.credentials.len());
+        for credential in self.credentials {
+            credentials.push(credential.transpose()?);
         }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(InvalidArgument::new("secret_key", "may contain only visible ASCII characters").into());
-        }
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {key}"))
-            .map_err(|_| InvalidArgument::new("secret_key", "is not a valid header value"))?;
-        authorization.set_sensitive(true);
-
+        {%- endif %}
         let base_url_overridden = self.base_url.is_some();
+        {%- if has_server_variables %}
+        let default_base = server_url(&self.server_variables)?;
+        let base_url = self.base_url.as_deref().unwrap_or(&default_base).trim_end_matches('/').to_owned();
+        {%- else %}
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/').to_owned();
+        {%- endif %}
+        {%- if base_url.is_empty() %}
+        if base_url.is_empty() {
+            return Err(InvalidArgument::new("base_url", "the spec gives no absolute server URL, so the API's address must be set with ClientBuilder::base_url").into());
+        }
+        {%- endif %}
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
             _ => {
@@ -547,21 +843,66 @@ impl ClientBuilder {
             http,
             base_url,
             base_url_overridden,
-            authorization,
+            {%- if has_schemes %}
+            credentials,
+            {%- endif %}
             defaults: self.defaults,
             allow_insecure_http: self.allow_insecure_http,
         };
         Ok(Client { inner: Arc::new(inner), options: RequestOptions::new(), recorder: None })
     }
 }
+{%- if has_server_variables %}
+
+/// A `{variable}` of the server URL.
+struct ServerVariable {
+    name: &'static str,
+    default: &'static str,
+    /// The values the spec allows; empty allows any.
+    allowed: &'static [&'static str],
+}
+
+/// The server URL with each variable set to the value given, else its default.
+fn server_url(given: &[Option<String>]) -> Result<String> {
+    let mut url = SERVER_URL_TEMPLATE.to_owned();
+    for (variable, value) in SERVER_VARIABLES.iter().zip(given) {
+        let value = match value {
+            None => variable.default,
+            Some(value) => {
+                if value.is_empty() || value.chars().any(|c| c.is_control() || c.is_whitespace() || "?#@{}".contains(c)) {
+                    return Err(InvalidArgument::new(variable.name, "must be non-empty, without spaces, control characters, `?`, `#`, `@` or braces").into());
+                }
+                if !variable.allowed.is_empty() && !variable.allowed.contains(&value.as_str()) {
+                    let allowed = variable.allowed.join("`, `");
+                    return Err(InvalidArgument::new(variable.name, format!("must be one of `{allowed}`")).into());
+                }
+                value.as_str()
+            }
+        };
+        url = url.replace(&["{", variable.name, "}"].concat(), value);
+    }
+    Ok(url)
+}
+{%- endif %}
+
+{{ auth_code|rust_code }}
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+        let mut d = f.debug_struct("ClientBuilder");
+        d.field("base_url", &self.base_url)
             .field("defaults", &self.defaults)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("secret_key", &"[redacted]")
-            .finish()
+            .field("allow_insecure_http", &self.allow_insecure_http);
+        {%- if has_server_variables %}
+        d.field("server_variables", &self.server_variables);
+        {%- endif %}
+        {%- if has_schemes %}
+        for (scheme, credential) in SCHEMES.iter().zip(&self.credentials) {
+            if credential.is_some() {
+                d.field(scheme.method, &"[redacted]");
+            }
+        }
+        {%- endif %}
+        d.finish()
     }
 }

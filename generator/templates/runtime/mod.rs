@@ -41,6 +41,9 @@ pub(crate) use client::Body;
 {%- if uses_operations %}
 pub(crate) use client::Request;
 {%- endif %}
+{%- if uses_status_enum %}
+pub(crate) use client::Answer;
+{%- endif %}
 {%- if uses_unions %}
 pub(crate) use json::decode_member;
 {%- endif %}

@@ -156,6 +156,7 @@ pub fn list<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(params))
@@ -191,6 +192,7 @@ pub fn update<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0]],
         })
     }
     client.execute(__request(idn, params))

@@ -33,6 +33,7 @@ pub fn create<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[],
         })
     }
     client.execute(__request(params))
@@ -57,6 +58,7 @@ pub fn list<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(params))
@@ -78,6 +80,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(order))

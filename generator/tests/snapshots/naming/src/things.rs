@@ -99,6 +99,7 @@ pub fn patch_things<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(String::new())),
+            security: &[&[0]],
         })
     }
     client.execute(__request())
@@ -127,6 +128,7 @@ pub fn update_thing<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0]],
         })
     }
     client.execute(__request(id, params))

@@ -17,6 +17,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(r#type))

@@ -24,6 +24,7 @@ pub fn list<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(params))
@@ -45,6 +46,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(artwork))

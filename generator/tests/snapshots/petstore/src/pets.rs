@@ -173,6 +173,7 @@ pub fn create<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0]],
         })
     }
     client.execute(__request(params))
@@ -194,6 +195,7 @@ pub fn delete<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(pet))
@@ -222,6 +224,7 @@ pub fn list<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(params))
@@ -261,6 +264,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(pet))
@@ -287,6 +291,7 @@ pub fn search<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(params))
@@ -330,6 +335,7 @@ pub fn update<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0]],
         })
     }
     client.execute(__request(pet, params))

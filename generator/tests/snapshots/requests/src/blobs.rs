@@ -20,6 +20,7 @@ pub fn create<'a>(
                     content_type: "application/octet-stream",
                     bytes: body.to_vec(),
                 }),
+            security: &[],
         })
     }
     client.execute(__request(body))

@@ -18,6 +18,7 @@ pub fn create<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::json("application/vnd.api+json", body)?),
+            security: &[],
         })
     }
     client.execute(__request(body))

@@ -222,6 +222,7 @@ pub fn album<'a>(
                     )?,
                 ),
             ),
+            security: &[],
         })
     }
     client.execute(__request(id, params))
@@ -249,6 +250,7 @@ pub fn create<'a>(
             query: None,
             headers: __headers.finish()?,
             body: Some(crate::runtime::Body::json("application/json", body)?),
+            security: &[],
         })
     }
     client.execute(__request(body, params))
@@ -281,6 +283,7 @@ pub fn list<'a>(
             query: __query.finish(),
             headers: __headers.finish()?,
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(params))
@@ -301,6 +304,7 @@ pub fn replace<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::json("application/json", body)?),
+            security: &[],
         })
     }
     client.execute(__request(body))
@@ -334,6 +338,7 @@ pub fn tag_pet<'a>(
             body: body
                 .map(|body| crate::runtime::Body::json("application/json", body))
                 .transpose()?,
+            security: &[],
         })
     }
     client.execute(__request(id, body, params))
@@ -367,7 +372,10 @@ pub fn update_pet<'a>(
             path: format!("/pets/{id}"),
             query: __query.finish(),
             headers: __headers.finish()?,
-            body: Some(crate::runtime::Body::json("application/merge-patch+json", body)?),
+            body: Some(
+                crate::runtime::Body::json("application/merge-patch+json", body)?,
+            ),
+            security: &[],
         })
     }
     client.execute(__request(id, body, params))

@@ -52,6 +52,7 @@ pub fn retrieve<'a>(
             query: __query.finish(),
             headers: __headers.finish()?,
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(id, body_2, params))
@@ -84,6 +85,7 @@ pub fn update<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: Some(crate::runtime::Body::json("application/json", body)?),
+            security: &[],
         })
     }
     client.execute(__request(id, body_2, body, params))

@@ -28,6 +28,7 @@ pub fn create<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0]],
         })
     }
     client.execute(__request(params))

@@ -48,6 +48,7 @@ pub fn create<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[],
         })
     }
     client.execute(__request(params))
@@ -67,6 +68,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[],
         })
     }
     client.execute(__request(widget))

@@ -32,6 +32,7 @@ pub fn retrieve<'a>(
             query: __query.finish(),
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(request, query, params))

@@ -6,8 +6,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use reqwest::header::AUTHORIZATION;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
@@ -29,7 +29,7 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// A handle to Naming edge cases.
 ///
 /// Cheap to clone: clones share one connection pool, so build one `Client` and pass it around
-/// (it is `Send + Sync`). Its `Debug` output never shows the secret key.
+/// (it is `Send + Sync`). Its `Debug` output never shows a credential.
 ///
 /// Failed requests are retried (see [`ClientBuilder::max_retries`]). Per-call settings go
 /// through [`Client::with_options`]; the request id of a successful answer through
@@ -48,15 +48,16 @@ struct Inner {
     base_url: String,
     /// Whether the caller chose `base_url`, which then also replaces operations' own servers.
     base_url_overridden: bool,
-    /// `Bearer <key>`, marked sensitive so `reqwest` and `http` keep it out of their output.
-    authorization: HeaderValue,
+    /// Per security scheme (as `SCHEMES` lists them), the credential the caller gave.
+    credentials: Vec<Option<Credential>>,
     /// The client-wide defaults; every field is set.
     defaults: RequestOptions,
     allow_insecure_http: bool,
 }
 
 impl Client {
-    /// A client with the default base URL, timeout and retries.
+    /// A client with the default base URL, timeout and retries, sending `secret_key` as
+    /// [`ClientBuilder::bearer_auth`] does.
     ///
     /// Fails with [`Error::InvalidArgument`] when the key is empty or is not a valid header
     /// value, and with [`Error::Transport`] when the TLS backend cannot start.
@@ -66,12 +67,7 @@ impl Client {
 
     /// Starts a client with settings other than the defaults.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            secret_key: secret_key.into(),
-            base_url: None,
-            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
-            allow_insecure_http: false,
-        }
+        ClientBuilder::empty().bearer_auth(secret_key).renamed_key()
     }
 
     /// The URL requests are sent to, without a trailing `/`.
@@ -137,7 +133,7 @@ impl Client {
             (false, false) => (Some(encoded), None),
         };
         let path = path.to_owned();
-        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body })).await
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body, security: DEFAULT_SECURITY })).await
     }
 
     /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
@@ -152,7 +148,8 @@ impl Client {
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
-        let Request { method, server, template, path, query, headers, body } = request?;
+        let Request { method, server, template, path, query, headers, body, security } = request?;
+        let credentials = self.credentials_for(security)?;
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
@@ -183,6 +180,23 @@ impl Client {
             url.push('?');
             url.push_str(&query);
         }
+        // API keys that travel in the query; reqwest's errors would show the URL, so theirs
+        // leave it out (see `transport`).
+        let mut key_in_url = false;
+        for pair in credentials.iter().filter_map(|c| c.query.as_deref()) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(pair);
+            key_in_url = true;
+        }
+        let cookies: Vec<&str> = credentials.iter().filter_map(|c| c.cookie.as_deref()).collect();
+        let cookie = if cookies.is_empty() {
+            None
+        } else {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| InvalidArgument::new("cookie", "is not a valid header value"))?;
+            value.set_sensitive(true);
+            Some(value)
+        };
+        let transport = |e: reqwest::Error| TransportError::from_reqwest(if key_in_url { e.without_url() } else { e });
 
         let mut attempt = 0;
         loop {
@@ -192,8 +206,13 @@ impl Client {
                 .http
                 .request(method.clone(), url.as_str())
                 .timeout(timeout)
-                .header(AUTHORIZATION, self.inner.authorization.clone())
                 .header("Api-Version", API_VERSION);
+            for (name, value) in credentials.iter().filter_map(|c| c.header.as_ref()) {
+                builder = builder.header(name.clone(), value.clone());
+            }
+            if let Some(cookie) = &cookie {
+                builder = builder.header(COOKIE, cookie.clone());
+            }
             if let Some(account) = &account_header {
                 builder = builder.header("On-Behalf-Of", account.clone());
             }
@@ -211,7 +230,7 @@ impl Client {
                     .body(form.clone()),
             };
             let error = match builder.send().await {
-                Err(e) => Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)),
+                Err(e) => Error::Transport(transport(e).with_attempts(attempt)),
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let request_id = header_text(&response, "Request-Id");
@@ -225,7 +244,7 @@ impl Client {
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(e) if e.is_timeout() => {
-                            return Err(Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)));
+                            return Err(Error::Transport(transport(e).with_attempts(attempt)));
                         }
                         Err(e) => {
                             return Err(Error::Decode(Box::new(DecodeError {
@@ -248,8 +267,7 @@ impl Client {
                         }
                         return Ok(Answer { status, request_id, body, attempts: attempt });
                     }
-                    let secret = self.secret();
-                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, secret).with_attempts(attempt)))
+                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, &self.secrets()).with_attempts(attempt)))
                 }
             };
             if let Error::Transport(e) = &error {
@@ -267,18 +285,53 @@ impl Client {
         }
     }
 
-    /// The key, for scrubbing it from anything a server echoes back.
-    fn secret(&self) -> &str {
-        self.inner.authorization.to_str().unwrap_or("").trim_start_matches("Bearer ")
+    /// Every secret the client holds, for scrubbing them from anything a server echoes back.
+    fn secrets(&self) -> Vec<&str> {
+        self.inner.credentials.iter().flatten().flat_map(|c| c.secrets.iter().map(String::as_str)).collect()
+    }
+
+    /// The credentials to send for an operation's `security`: the first alternative whose
+    /// schemes all have one. An operation that needs credentials the client lacks fails here,
+    /// before anything is sent: the API would only refuse it.
+    fn credentials_for(&self, security: &[&[usize]]) -> Result<Vec<&Credential>> {
+        if security.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in security {
+            let found: Option<Vec<&Credential>> = alternative.iter().map(|i| self.inner.credentials.get(*i).and_then(Option::as_ref)).collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        let wanted: Vec<String> = security
+            .iter()
+            .map(|alternative| alternative.iter().map(|i| format!("`ClientBuilder::{}`", SCHEMES[*i].method)).collect::<Vec<_>>().join(" and "))
+            .collect();
+        Err(InvalidArgument::new("credentials", format!("this operation needs credentials set with {}", wanted.join(" or "))).into())
     }
 }
 
 /// A successful answer.
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     request_id: Option<String>,
     body: bytes::Bytes,
     attempts: u32,
+}
+
+impl Answer {
+    fn decode_error(&self, path: String, message: String) -> Error {
+        Error::Decode(Box::new(DecodeError { status: self.status, request_id: self.request_id.clone(), path, message, attempts: self.attempts }))
+    }
+
+    /// The body as `T`.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        // Plain serde_json, compiled once per response type; the path of a failure is worked
+        // out afterwards from the error's position (see `json_path_at`) rather than tracked
+        // during every decode, which would double the decoding code of thousands of types.
+        let text = std::str::from_utf8(&self.body).map_err(|e| self.decode_error(".".to_owned(), format!("the body is not UTF-8: {e}")))?;
+        super::json::decode_str(text).map_err(|e| self.decode_error(super::json::json_path_at(&self.body, e.line(), e.column()), e.to_string()))
+    }
 }
 
 fn header_text(response: &reqwest::Response, name: &str) -> Option<String> {
@@ -310,27 +363,8 @@ impl<T: DeserializeOwned> Future for Execute<'_, T> {
     type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
-        self.answer.as_mut().poll(cx).map(|answer| decode_answer(answer?))
+        self.answer.as_mut().poll(cx).map(|answer| answer?.json())
     }
-}
-
-/// Decodes a successful answer as `T`.
-fn decode_answer<T: DeserializeOwned>(answer: Answer) -> Result<T> {
-    let decode_error = |path: String, e: serde_json::Error| {
-        Error::Decode(Box::new(DecodeError {
-            status: answer.status,
-            request_id: answer.request_id.clone(),
-            path,
-            message: e.to_string(),
-            attempts: answer.attempts,
-        }))
-    };
-    // Plain serde_json, compiled once per response type; the path of a failure is worked
-    // out afterwards from the error's position (see `json_path_at`) rather than tracked
-    // during every decode, which would double the decoding code of thousands of types.
-    let text = std::str::from_utf8(&answer.body)
-        .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
-    super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
 }
 
 /// One request, as an operation function describes it to [`Client`].
@@ -348,6 +382,9 @@ pub(crate) struct Request {
     /// Header parameters (and the `Cookie` header), already checked.
     pub(crate) headers: Vec<(&'static str, HeaderValue)>,
     pub(crate) body: Option<Body>,
+    /// The operation's `security`: alternatives of indexes into `SCHEMES`, any one of which
+    /// will do; empty sends no credentials.
+    pub(crate) security: &'static [&'static [usize]],
 }
 
 /// A request body.
@@ -358,26 +395,101 @@ pub(crate) enum Body {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+        let mut d = f.debug_struct("Client");
+        d.field("base_url", &self.inner.base_url)
             .field("api_version", &API_VERSION)
             .field("defaults", &self.inner.defaults)
             .field("options", &self.options)
-            .field("recording", &self.recorder.is_some())
-            .field("secret_key", &"[redacted]")
-            .finish()
+            .field("recording", &self.recorder.is_some());
+        // Which credentials are set, never what they are.
+        for (scheme, credential) in SCHEMES.iter().zip(&self.inner.credentials) {
+            if credential.is_some() {
+                d.field(scheme.method, &"[redacted]");
+            }
+        }
+        d.finish()
+    }
+}
+
+/// A security scheme the spec declares: the builder method that sets its credential.
+pub(crate) struct Scheme {
+    pub(crate) method: &'static str,
+}
+
+/// A credential, ready to send; validated when the builder method took it.
+#[derive(Clone)]
+pub(crate) struct Credential {
+    /// A header to send (`Authorization`, an API key's header), marked sensitive so `reqwest`
+    /// and `http` keep it out of their output.
+    header: Option<(HeaderName, HeaderValue)>,
+    /// A query parameter, encoded: `name=value`.
+    query: Option<String>,
+    /// A cookie: `name=value`.
+    cookie: Option<String>,
+    /// Everything to scrub from what a server echoes back.
+    secrets: Vec<String>,
+}
+
+impl Credential {
+    fn empty() -> Credential {
+        Credential { header: None, query: None, cookie: None, secrets: Vec::new() }
+    }
+
+    /// A secret as given: trimmed, not empty, visible ASCII only.
+    fn checked(method: &str, secret: &str) -> std::result::Result<String, InvalidArgument> {
+        let secret = secret.trim();
+        if secret.is_empty() {
+            return Err(InvalidArgument::new(method, "is empty"));
+        }
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(InvalidArgument::new(method, "may contain only visible ASCII characters"));
+        }
+        Ok(secret.to_owned())
+    }
+
+    fn sensitive(method: &str, text: &str) -> std::result::Result<HeaderValue, InvalidArgument> {
+        let mut value = HeaderValue::from_str(text).map_err(|_| InvalidArgument::new(method, "is not a valid header value"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// `Authorization: Bearer <token>`.
+    pub(crate) fn bearer(method: &str, token: &str) -> std::result::Result<Credential, InvalidArgument> {
+        let token = Self::checked(method, token)?;
+        let value = Self::sensitive(method, &format!("Bearer {token}"))?;
+        Ok(Credential { header: Some((AUTHORIZATION, value)), secrets: vec![token], ..Self::empty() })
     }
 }
 
 /// Settings for a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
-    secret_key: String,
     base_url: Option<String>,
     defaults: RequestOptions,
     allow_insecure_http: bool,
+    /// Per security scheme, the credential given (or why it was refused, reported by `build`).
+    credentials: Vec<Option<std::result::Result<Credential, InvalidArgument>>>,
 }
 
 impl ClientBuilder {
+    fn empty() -> ClientBuilder {
+        ClientBuilder {
+            base_url: None,
+            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
+            allow_insecure_http: false,
+            credentials: vec![None; SCHEMES.len()],
+        }
+    }
+
+    /// The constructor's key is reported as `secret_key` when refused.
+    fn renamed_key(mut self) -> Self {
+        for credential in self.credentials.iter_mut().flatten() {
+            if let Err(e) = credential {
+                e.param = "secret_key".to_owned();
+            }
+        }
+        self
+    }
+
     /// Sends every request somewhere other than [`DEFAULT_BASE_URL`] (and other than the
     /// servers some operations name for themselves): a mock server in tests, a proxy.
     ///
@@ -412,8 +524,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Allows a plain `http://` base URL to a host other than this machine. The secret key then
-    /// crosses the network unencrypted: only for a trusted proxy on a private network.
+    /// Allows a plain `http://` base URL to a host other than this machine. Credentials then
+    /// cross the network unencrypted: only for a trusted proxy on a private network.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -421,17 +533,10 @@ impl ClientBuilder {
 
     /// Checks the settings and starts the connection pool.
     pub fn build(self) -> Result<Client> {
-        let key = self.secret_key.trim();
-        if key.is_empty() {
-            return Err(InvalidArgument::new("secret_key", "is empty").into());
+        let mut credentials = Vec::with_capacity(self.credentials.len());
+        for credential in self.credentials {
+            credentials.push(credential.transpose()?);
         }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(InvalidArgument::new("secret_key", "may contain only visible ASCII characters").into());
-        }
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {key}"))
-            .map_err(|_| InvalidArgument::new("secret_key", "is not a valid header value"))?;
-        authorization.set_sensitive(true);
-
         let base_url_overridden = self.base_url.is_some();
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
@@ -459,7 +564,7 @@ impl ClientBuilder {
             http,
             base_url,
             base_url_overridden,
-            authorization,
+            credentials,
             defaults: self.defaults,
             allow_insecure_http: self.allow_insecure_http,
         };
@@ -467,13 +572,33 @@ impl ClientBuilder {
     }
 }
 
+
+/// The document's `security`, for calls made without an operation
+/// ([`Client::raw_request`]).
+const DEFAULT_SECURITY: &[&[usize]] = &[&[0]];
+/// The security schemes the spec declares, in the order `Request::security` indexes them.
+const SCHEMES: [Scheme; 1] = [Scheme { method: "bearer_auth" }];
+impl ClientBuilder {
+    /// The credential of the security scheme `bearerAuth`, sent as `Authorization: Bearer <token>`
+    /// to the operations that use it. It never appears in `Debug` output, logs or errors.
+    pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {
+        self.credentials[0] = Some(Credential::bearer("bearer_auth", &token.into()));
+        self
+    }
+}
+
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+        let mut d = f.debug_struct("ClientBuilder");
+        d.field("base_url", &self.base_url)
             .field("defaults", &self.defaults)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("secret_key", &"[redacted]")
-            .finish()
+            .field("allow_insecure_http", &self.allow_insecure_http);
+        for (scheme, credential) in SCHEMES.iter().zip(&self.credentials) {
+            if credential.is_some() {
+                d.field(scheme.method, &"[redacted]");
+            }
+        }
+        d.finish()
     }
 }

@@ -15,6 +15,7 @@ pub fn list<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(id))
@@ -34,6 +35,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request())

@@ -6,8 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
@@ -31,7 +30,7 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// A handle to Gallery.
 ///
 /// Cheap to clone: clones share one connection pool, so build one `Client` and pass it around
-/// (it is `Send + Sync`). Its `Debug` output never shows the secret key.
+/// (it is `Send + Sync`). Its `Debug` output never shows a credential.
 ///
 /// Failed requests are retried (see [`ClientBuilder::max_retries`]), and every POST carries an
 /// `Idempotency-Key` so that a retried request takes effect at most once. Per-call settings go
@@ -51,8 +50,6 @@ struct Inner {
     base_url: String,
     /// Whether the caller chose `base_url`, which then also replaces operations' own servers.
     base_url_overridden: bool,
-    /// `Bearer <key>`, marked sensitive so `reqwest` and `http` keep it out of their output.
-    authorization: HeaderValue,
     /// The client-wide defaults; every field is set.
     defaults: RequestOptions,
     allow_insecure_http: bool,
@@ -61,20 +58,15 @@ struct Inner {
 impl Client {
     /// A client with the default base URL, timeout and retries.
     ///
-    /// Fails with [`Error::InvalidArgument`] when the key is empty or is not a valid header
-    /// value, and with [`Error::Transport`] when the TLS backend cannot start.
-    pub fn new(secret_key: impl Into<String>) -> Result<Client> {
-        Self::builder(secret_key).build()
+    /// Fails with [`Error::InvalidArgument`] when a setting is refused, and with
+    /// [`Error::Transport`] when the TLS backend cannot start.
+    pub fn new() -> Result<Client> {
+        Self::builder().build()
     }
 
     /// Starts a client with settings other than the defaults.
-    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            secret_key: secret_key.into(),
-            base_url: None,
-            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
-            allow_insecure_http: false,
-        }
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::empty()
     }
 
     /// The URL requests are sent to, without a trailing `/`.
@@ -140,7 +132,7 @@ impl Client {
             (false, false) => (Some(encoded), None),
         };
         let path = path.to_owned();
-        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body })).await
+        self.execute(Ok(Request { method, server: None, template: "(raw request)", path, query, headers: Vec::new(), body, security: DEFAULT_SECURITY })).await
     }
 
     /// Sends one request (unless preparing it failed) and decodes a successful answer as `T`.
@@ -155,7 +147,8 @@ impl Client {
     /// Sends one request, retrying as the options allow; an answer with an error status
     /// becomes [`Error::Api`].
     async fn send(&self, request: Result<Request>) -> Result<Answer> {
-        let Request { method, server, template, path, query, headers, body } = request?;
+        let Request { method, server, template, path, query, headers, body, security } = request?;
+        let _ = security;
         let options = self.options.or(&self.inner.defaults);
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
@@ -193,6 +186,7 @@ impl Client {
             url.push('?');
             url.push_str(&query);
         }
+        let transport = TransportError::from_reqwest;
 
         let mut attempt = 0;
         loop {
@@ -202,7 +196,6 @@ impl Client {
                 .http
                 .request(method.clone(), url.as_str())
                 .timeout(timeout)
-                .header(AUTHORIZATION, self.inner.authorization.clone())
                 .header("Api-Version", API_VERSION);
             if let Some(key) = &idempotency_header {
                 builder = builder.header("Idempotency-Key", key.clone());
@@ -224,7 +217,7 @@ impl Client {
                     .body(form.clone()),
             };
             let error = match builder.send().await {
-                Err(e) => Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)),
+                Err(e) => Error::Transport(transport(e).with_attempts(attempt)),
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let request_id = header_text(&response, "Request-Id");
@@ -238,7 +231,7 @@ impl Client {
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(e) if e.is_timeout() => {
-                            return Err(Error::Transport(TransportError::from_reqwest(e).with_attempts(attempt)));
+                            return Err(Error::Transport(transport(e).with_attempts(attempt)));
                         }
                         Err(e) => {
                             return Err(Error::Decode(Box::new(DecodeError {
@@ -262,8 +255,7 @@ impl Client {
                         }
                         return Ok(Answer { status, request_id, body, attempts: attempt });
                     }
-                    let secret = self.secret();
-                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, secret).with_attempts(attempt)))
+                    Error::Api(Box::new(ApiError::from_response(status, request_id, should_retry, &body, &self.secrets()).with_attempts(attempt)))
                 }
             };
             if let Error::Transport(e) = &error {
@@ -278,18 +270,33 @@ impl Client {
         }
     }
 
-    /// The key, for scrubbing it from anything a server echoes back.
-    fn secret(&self) -> &str {
-        self.inner.authorization.to_str().unwrap_or("").trim_start_matches("Bearer ")
+    /// Every secret the client holds, for scrubbing them from anything a server echoes back.
+    fn secrets(&self) -> Vec<&str> {
+        Vec::new()
     }
 }
 
 /// A successful answer.
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     request_id: Option<String>,
     body: bytes::Bytes,
     attempts: u32,
+}
+
+impl Answer {
+    fn decode_error(&self, path: String, message: String) -> Error {
+        Error::Decode(Box::new(DecodeError { status: self.status, request_id: self.request_id.clone(), path, message, attempts: self.attempts }))
+    }
+
+    /// The body as `T`.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        // Plain serde_json, compiled once per response type; the path of a failure is worked
+        // out afterwards from the error's position (see `json_path_at`) rather than tracked
+        // during every decode, which would double the decoding code of thousands of types.
+        let text = std::str::from_utf8(&self.body).map_err(|e| self.decode_error(".".to_owned(), format!("the body is not UTF-8: {e}")))?;
+        super::json::decode_str(text).map_err(|e| self.decode_error(super::json::json_path_at(&self.body, e.line(), e.column()), e.to_string()))
+    }
 }
 
 fn header_text(response: &reqwest::Response, name: &str) -> Option<String> {
@@ -321,27 +328,8 @@ impl<T: DeserializeOwned> Future for Execute<'_, T> {
     type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
-        self.answer.as_mut().poll(cx).map(|answer| decode_answer(answer?))
+        self.answer.as_mut().poll(cx).map(|answer| answer?.json())
     }
-}
-
-/// Decodes a successful answer as `T`.
-fn decode_answer<T: DeserializeOwned>(answer: Answer) -> Result<T> {
-    let decode_error = |path: String, e: serde_json::Error| {
-        Error::Decode(Box::new(DecodeError {
-            status: answer.status,
-            request_id: answer.request_id.clone(),
-            path,
-            message: e.to_string(),
-            attempts: answer.attempts,
-        }))
-    };
-    // Plain serde_json, compiled once per response type; the path of a failure is worked
-    // out afterwards from the error's position (see `json_path_at`) rather than tracked
-    // during every decode, which would double the decoding code of thousands of types.
-    let text = std::str::from_utf8(&answer.body)
-        .map_err(|e| decode_error(".".to_owned(), serde::de::Error::custom(format!("the body is not UTF-8: {e}"))))?;
-    super::json::decode_str(text).map_err(|e| decode_error(super::json::json_path_at(&answer.body, e.line(), e.column()), e))
 }
 
 /// One request, as an operation function describes it to [`Client`].
@@ -359,6 +347,9 @@ pub(crate) struct Request {
     /// Header parameters (and the `Cookie` header), already checked.
     pub(crate) headers: Vec<(&'static str, HeaderValue)>,
     pub(crate) body: Option<Body>,
+    /// The operation's `security`: alternatives of indexes into `SCHEMES`, any one of which
+    /// will do; empty sends no credentials.
+    pub(crate) security: &'static [&'static [usize]],
 }
 
 /// A request body.
@@ -369,26 +360,32 @@ pub(crate) enum Body {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+        let mut d = f.debug_struct("Client");
+        d.field("base_url", &self.inner.base_url)
             .field("api_version", &API_VERSION)
             .field("defaults", &self.inner.defaults)
             .field("options", &self.options)
-            .field("recording", &self.recorder.is_some())
-            .field("secret_key", &"[redacted]")
-            .finish()
+            .field("recording", &self.recorder.is_some());
+        d.finish()
     }
 }
 
 /// Settings for a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
-    secret_key: String,
     base_url: Option<String>,
     defaults: RequestOptions,
     allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
+    fn empty() -> ClientBuilder {
+        ClientBuilder {
+            base_url: None,
+            defaults: RequestOptions::new().timeout(DEFAULT_TIMEOUT).max_retries(DEFAULT_MAX_RETRIES),
+            allow_insecure_http: false,
+        }
+    }
+
     /// Sends every request somewhere other than [`DEFAULT_BASE_URL`] (and other than the
     /// servers some operations name for themselves): a mock server in tests, a proxy.
     ///
@@ -423,8 +420,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Allows a plain `http://` base URL to a host other than this machine. The secret key then
-    /// crosses the network unencrypted: only for a trusted proxy on a private network.
+    /// Allows a plain `http://` base URL to a host other than this machine. Credentials then
+    /// cross the network unencrypted: only for a trusted proxy on a private network.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -432,17 +429,6 @@ impl ClientBuilder {
 
     /// Checks the settings and starts the connection pool.
     pub fn build(self) -> Result<Client> {
-        let key = self.secret_key.trim();
-        if key.is_empty() {
-            return Err(InvalidArgument::new("secret_key", "is empty").into());
-        }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(InvalidArgument::new("secret_key", "may contain only visible ASCII characters").into());
-        }
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {key}"))
-            .map_err(|_| InvalidArgument::new("secret_key", "is not a valid header value"))?;
-        authorization.set_sensitive(true);
-
         let base_url_overridden = self.base_url.is_some();
         let base_url = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL).trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
@@ -470,7 +456,6 @@ impl ClientBuilder {
             http,
             base_url,
             base_url_overridden,
-            authorization,
             defaults: self.defaults,
             allow_insecure_http: self.allow_insecure_http,
         };
@@ -478,13 +463,18 @@ impl ClientBuilder {
     }
 }
 
+
+/// The document's `security`, for calls made without an operation
+/// ([`Client::raw_request`]).
+const DEFAULT_SECURITY: &[&[usize]] = &[];
+
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+        let mut d = f.debug_struct("ClientBuilder");
+        d.field("base_url", &self.base_url)
             .field("defaults", &self.defaults)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("secret_key", &"[redacted]")
-            .finish()
+            .field("allow_insecure_http", &self.allow_insecure_http);
+        d.finish()
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 /// What every operation returns.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong with a call. The secret key never appears in any of these.
+/// Everything that can go wrong with a call. No credential ever appears in any of these.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -132,6 +132,9 @@ pub struct ApiError {
     details: Details,
     should_retry: Option<bool>,
     attempts: u32,
+    /// The whole body, credentials scrubbed, for [`ApiError::raw_body`] and
+    /// [`ApiError::decode_body`].
+    raw: String,
 }
 
 /// The fields of an error object that callers branch on, read from the JSON so they are there
@@ -164,16 +167,16 @@ impl ApiErrorBody {
 }
 
 impl ApiError {
-    /// Builds the error for an answer with an error status. `secret` is scrubbed from every text
-    /// kept, in case a server echoes the key back.
+    /// Builds the error for an answer with an error status. `secrets` are scrubbed from every
+    /// text kept, in case a server echoes a credential back.
     pub(crate) fn from_response(
         status: u16,
         request_id: Option<String>,
         should_retry: Option<bool>,
         body: &[u8],
-        secret: &str,
+        secrets: &[&str],
     ) -> Self {
-        let scrub = |s: &str| if secret.is_empty() { s.to_owned() } else { s.replace(secret, "[redacted]") };
+        let scrub = |s: &str| secrets.iter().filter(|secret| !secret.is_empty()).fold(s.to_owned(), |s, secret| s.replace(secret, "[redacted]"));
         let utf8 = std::str::from_utf8(body).ok();
         let json: Option<serde_json::Value> = utf8.and_then(|t| super::json::decode_str(t).ok());
         // Stripe-style `{"error": {...}}`, or the fields at the top level.
@@ -207,11 +210,13 @@ impl ApiError {
             _ => ApiErrorKind::Other,
         };
         let text = String::from_utf8_lossy(body);
+        let echoed = secrets.iter().any(|secret| !secret.is_empty() && text.contains(secret));
+        let raw = scrub(&text);
         let body = match utf8.map(super::json::decode_str) {
-            Some(Ok(typed)) if secret.is_empty() || !text.contains(secret) => ApiErrorBody::Typed(Box::new(typed)),
-            _ => ApiErrorBody::Raw(truncate(&scrub(&text), ApiErrorBody::MAX_RAW)),
+            Some(Ok(typed)) if !echoed => ApiErrorBody::Typed(Box::new(typed)),
+            _ => ApiErrorBody::Raw(truncate(&raw, ApiErrorBody::MAX_RAW)),
         };
-        ApiError { status, request_id, body, message, kind, details, should_retry, attempts: 1 }
+        ApiError { status, request_id, body, message, kind, details, should_retry, attempts: 1, raw }
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -225,6 +230,19 @@ impl ApiError {
             ApiErrorBody::Typed(t) => Some(t),
             ApiErrorBody::Raw(_) => None,
         }
+    }
+
+    /// The body as the API sent it (lossily decoded as UTF-8, credentials scrubbed), whatever
+    /// its shape.
+    pub fn raw_body(&self) -> &str {
+        &self.raw
+    }
+
+    /// The body decoded as `T`, e.g. the type an operation declares for this status (each
+    /// operation that declares error bodies per status has an `…Error` enum that picks it);
+    /// `None` when it does not decode as one.
+    pub fn decode_body<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        super::json::decode_str(&self.raw).ok()
     }
 
     /// What kind of failure this is.

@@ -27,6 +27,7 @@ pub fn adopt<'a>(
             query: None,
             headers: Vec::new(),
             body: Some(crate::runtime::Body::Form(crate::runtime::form_encode(params)?)),
+            security: &[&[0]],
         })
     }
     client.execute(__request(owner, pet, params))

@@ -15,6 +15,7 @@ pub fn retrieve<'a>(
             query: None,
             headers: Vec::new(),
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute_bytes(__request(pet))

@@ -39,6 +39,7 @@ pub fn create<'a>(
                     )?,
                 ),
             ),
+            security: &[&[0]],
         })
     }
     client.execute(__request(pet, params))

@@ -21,6 +21,7 @@ pub fn replace<'a>(
                 content_type: "text/plain",
                 bytes: body.as_bytes().to_vec(),
             }),
+            security: &[],
         })
     }
     client.execute(__request(id, body))

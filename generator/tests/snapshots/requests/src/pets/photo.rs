@@ -21,6 +21,7 @@ pub fn replace<'a>(
                 content_type: "image/jpeg",
                 bytes: body.to_vec(),
             }),
+            security: &[],
         })
     }
     client.execute(__request(id, body))

@@ -118,6 +118,7 @@ pub fn create<'a>(
             query: None,
             headers: __headers.finish()?,
             body: Some(crate::runtime::Body::json("application/json", body)?),
+            security: &[&[0]],
         })
     }
     client.execute(__request(body, params))
@@ -147,6 +148,7 @@ pub fn delete<'a>(
             query: None,
             headers: __headers.finish()?,
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(id, params))
@@ -178,6 +180,7 @@ pub fn retrieve<'a>(
             query: __query.finish(),
             headers: __headers.finish()?,
             body: None,
+            security: &[&[0]],
         })
     }
     client.execute(__request(id, params))
@@ -209,6 +212,7 @@ pub fn update<'a>(
             query: None,
             headers: __headers.finish()?,
             body: Some(crate::runtime::Body::json("application/json", body)?),
+            security: &[&[0]],
         })
     }
     client.execute(__request(id, body, params))
