@@ -805,7 +805,8 @@ fn example(api: &Api, lib_name: &str) -> Result<String, String> {
             | crate::model::OwnBodyKind::Json(TypeRef::Array(_)) => {
                 quote!(&[],)
             }
-            crate::model::OwnBodyKind::Json(_) => quote!(&todo!("the request body"),),
+            // `!` coerces to the reference the argument takes; `&todo!()` would not.
+            crate::model::OwnBodyKind::Json(_) => quote!(todo!("the request body"),),
         }),
         _ => None,
     };
