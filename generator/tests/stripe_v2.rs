@@ -77,7 +77,10 @@ async fn one_client_sends_a_v2_json_call_and_a_v1_form_call() {
     assert_eq!(v2.header("stripe-context"), Some("acct_1Context"));
     assert_eq!(v2.header("authorization"), Some("Bearer sk_test_v2"));
     assert_eq!(v2.header("stripe-version"), Some("2025-01-27.acacia"));
-    assert!(v2.header("idempotency-key").is_some(), "a POST carries a key");
+    assert!(
+        v2.header("idempotency-key").is_some(),
+        "a POST carries a key"
+    );
     // Members in declaration order, optional ones left out when unset.
     assert_eq!(
         v2.body_str(),
@@ -121,7 +124,9 @@ async fn a_v2_update_can_clear_a_field_with_null_and_a_get_sends_no_body() {
         .unwrap();
     let params = event_destinations::RetrieveParams {
         stripe_context: None,
-        include: Some(vec![event_destinations::RetrieveParamsInclude::WebhookEndpointUrl]),
+        include: Some(vec![
+            event_destinations::RetrieveParamsInclude::WebhookEndpointUrl,
+        ]),
     };
     event_destinations::retrieve(&client, "ed_1", &params)
         .await
