@@ -435,6 +435,10 @@ fn emit_response(
         }
         Response::ByStatus { name, variants } => (name, variants),
     };
+    let one = |payload: &Payload| match payload {
+        Payload::Json(t) => (boxed_payload(api, t, home), quote!(execute)),
+        other => one(other),
+    };
     let ty = ident(name);
     let doc = format!(" What [`{}`] answers, by status.", naming::unraw(function));
     let defs = variants.iter().map(|v| {
@@ -474,6 +478,18 @@ fn emit_response(
         }
     };
     (quote!(#ty), quote!(execute_with), items)
+}
+
+/// A status enum's payload: objects and unions boxed, as in unions, so that one large body
+/// does not make every variant as large (clippy's `large_enum_variant`).
+fn boxed_payload(api: &Api, t: &TypeRef, home: &Home) -> TokenStream {
+    let inner = type_ref(api, t, home);
+    match t {
+        TypeRef::Named(id) if !matches!(api.types[api.resolve(*id).0], TypeDef::Enum(_)) => {
+            quote!(Box<#inner>)
+        }
+        _ => inner,
+    }
 }
 
 /// `404`, `4XX`, `default`, as a doc line.
@@ -526,7 +542,7 @@ fn emit_error_enum(api: &Api, errors: &ErrorBodies, home: &Home, function: &str)
         let variant = ident(&v.variant);
         let doc = format!(" {}", status_doc(v.status));
         let inner = match &v.payload {
-            Payload::Json(t) => type_ref(api, t, home),
+            Payload::Json(t) => boxed_payload(api, t, home),
             _ => quote!(serde_json::Value),
         };
         quote!(#[doc = #doc] #variant(#inner),)

@@ -28,11 +28,11 @@ pub fn delete<'a>(
 #[derive(Clone, Debug)]
 pub enum DeleteError {
     /// `404`
-    NotFound(crate::types::NotFound),
+    NotFound(Box<crate::types::NotFound>),
     /// `4XX`
-    ClientError(crate::types::Problem),
+    ClientError(Box<crate::types::Problem>),
     /// Any other status (`default`)
-    Default(crate::types::Problem),
+    Default(Box<crate::types::Problem>),
 }
 impl DeleteError {
     /// The body of `error` as the type declared for its status (the exact code, then
@@ -72,9 +72,9 @@ pub fn replace<'a>(
 #[derive(Clone, Debug)]
 pub enum ReplaceResponse {
     /// `201`
-    Created(crate::types::Job),
+    Created(Box<crate::types::Job>),
     /// `202`
-    Accepted(crate::types::Ticket),
+    Accepted(Box<crate::types::Ticket>),
     /// `204`
     NoContent,
 }

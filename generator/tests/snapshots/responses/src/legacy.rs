@@ -24,7 +24,7 @@ pub fn retrieve<'a>(
 #[derive(Clone, Debug)]
 pub enum RetrieveError {
     /// `4XX`
-    ClientError(crate::types::Problem),
+    ClientError(Box<crate::types::Problem>),
 }
 impl RetrieveError {
     /// The body of `error` as the type declared for its status (the exact code, then
