@@ -175,13 +175,17 @@ pub fn bundle(
             }
         }
     }
-    b.walk(
-        &mut doc,
-        entry,
-        &Pointer::root(),
-        &Pointer::root(),
-        Pos::Other,
-    );
+    // Most specs are one file: one pass without allocating tells so, and the walk (which
+    // builds a pointer per node) is left for documents that refer elsewhere.
+    if !only_local_refs(&doc) {
+        b.walk(
+            &mut doc,
+            entry,
+            &Pointer::root(),
+            &Pointer::root(),
+            Pos::Other,
+        );
+    }
     if !b.problems.is_empty() {
         return Err(b.problems);
     }
@@ -236,6 +240,18 @@ struct Bundler<'r, 'a> {
     /// would otherwise grow the document exponentially.
     copies: usize,
     problems: Vec<SpecError>,
+}
+
+/// Whether every `$ref` in `node` is a fragment of the same document (`#/…`).
+fn only_local_refs(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => map.iter().all(|(k, v)| match v {
+            Value::String(r) if k == "$ref" => r.starts_with('#'),
+            other => only_local_refs(other),
+        }),
+        Value::Array(items) => items.iter().all(only_local_refs),
+        _ => true,
+    }
 }
 
 impl Bundler<'_, '_> {
