@@ -41,14 +41,27 @@ pub fn emit(
     let mut files = BTreeMap::new();
     let header_rs = format!("// {}", crate::escape::comment(&provenance.line()));
 
-    files.insert(
-        "src/types.rs".to_owned(),
-        rust_file(&header_rs, types::emit_shared(api))?,
-    );
-    for (module, tokens) in operations::emit_modules(api) {
-        let path = format!("src/{}.rs", module.join("/"));
-        files.insert(path, rust_file(&header_rs, tokens)?);
-    }
+    // The shared types and the operation modules are about half of a large binding each, and
+    // building and formatting them is most of generation: they are made on two threads. Tokens
+    // cannot cross threads, so each thread formats what it builds; the output is the same.
+    let (types_rs, modules) = std::thread::scope(|scope| {
+        let modules = scope.spawn(|| {
+            operations::emit_modules(api)
+                .into_iter()
+                .map(|(module, tokens)| {
+                    let path = format!("src/{}.rs", module.join("/"));
+                    Ok((path, rust_file(&header_rs, tokens)?))
+                })
+                .collect::<Result<Vec<_>, String>>()
+        });
+        let types_rs = rust_file(&header_rs, types::emit_shared(api));
+        let modules = modules
+            .join()
+            .unwrap_or_else(|_| Err("generator bug: emitting the modules panicked".to_owned()));
+        (types_rs, modules)
+    });
+    files.insert("src/types.rs".to_owned(), types_rs?);
+    files.extend(modules?);
     files.extend(files::emit(api, config, provenance)?);
     Ok(files)
 }
