@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::types::{emit_types_in, type_ref};
+use super::types::{emit_types_in, type_ref, variant_payload};
 use super::{doc_attrs, ident};
 use crate::model::{
     Api, BodyEncoding, Delimiter, ErrorBodies, Field, Home, Method, Operation, OwnBody,
@@ -435,10 +435,6 @@ fn emit_response(
         }
         Response::ByStatus { name, variants } => (name, variants),
     };
-    let one = |payload: &Payload| match payload {
-        Payload::Json(t) => (boxed_payload(api, t, home), quote!(execute)),
-        other => one(other),
-    };
     let ty = ident(name);
     let doc = format!(" What [`{}`] answers, by status.", naming::unraw(function));
     let defs = variants.iter().map(|v| {
@@ -446,6 +442,10 @@ fn emit_response(
         let doc = format!(" {}", status_doc(v.status));
         match &v.payload {
             Payload::Empty => quote!(#[doc = #doc] #variant,),
+            Payload::Json(t) => {
+                let inner = variant_payload(api, t, home);
+                quote!(#[doc = #doc] #variant(#inner),)
+            }
             other => {
                 let (inner, _) = one(other);
                 quote!(#[doc = #doc] #variant(#inner),)
@@ -478,18 +478,6 @@ fn emit_response(
         }
     };
     (quote!(#ty), quote!(execute_with), items)
-}
-
-/// A status enum's payload: objects and unions boxed, as in unions, so that one large body
-/// does not make every variant as large (clippy's `large_enum_variant`).
-fn boxed_payload(api: &Api, t: &TypeRef, home: &Home) -> TokenStream {
-    let inner = type_ref(api, t, home);
-    match t {
-        TypeRef::Named(id) if !matches!(api.types[api.resolve(*id).0], TypeDef::Enum(_)) => {
-            quote!(Box<#inner>)
-        }
-        _ => inner,
-    }
 }
 
 /// `404`, `4XX`, `default`, as a doc line.
@@ -542,7 +530,7 @@ fn emit_error_enum(api: &Api, errors: &ErrorBodies, home: &Home, function: &str)
         let variant = ident(&v.variant);
         let doc = format!(" {}", status_doc(v.status));
         let inner = match &v.payload {
-            Payload::Json(t) => boxed_payload(api, t, home),
+            Payload::Json(t) => variant_payload(api, t, home),
             _ => quote!(serde_json::Value),
         };
         quote!(#[doc = #doc] #variant(#inner),)

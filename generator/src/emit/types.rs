@@ -648,6 +648,19 @@ fn field_type(api: &Api, f: &Field, home: &Home, boxed: bool) -> TokenStream {
     }
 }
 
+/// What an enum variant holding `t` carries: objects and unions boxed, since they are large
+/// (clippy's `large_enum_variant`) and a union may contain itself through them. Unions and
+/// operations' status enums both use it.
+pub fn variant_payload(api: &Api, t: &TypeRef, home: &Home) -> TokenStream {
+    let inner = type_ref(api, t, home);
+    match t {
+        TypeRef::Named(id) if !matches!(api.types[api.resolve(*id).0], TypeDef::Enum(_)) => {
+            quote!(Box<#inner>)
+        }
+        _ => inner,
+    }
+}
+
 /// The Rust type for a model type, as written from code in `from`.
 pub fn type_ref(api: &Api, ty: &TypeRef, from: &Home) -> TokenStream {
     match ty {
@@ -848,18 +861,9 @@ fn emit_union(api: &Api, u: &UnionDef, has_id: bool) -> TokenStream {
             }
         }
     });
-    // Objects are boxed: they are large, and a union may contain itself through them.
-    let boxed = |t: &TypeRef| matches!(t, TypeRef::Named(id) if !matches!(api.types[api.resolve(*id).0], TypeDef::Enum(_)));
     let payloads: Vec<_> = variants
         .iter()
-        .map(|(_, t)| {
-            let inner = type_ref(api, t, home);
-            if boxed(t) {
-                quote!(Box<#inner>)
-            } else {
-                inner
-            }
-        })
+        .map(|(_, t)| variant_payload(api, t, home))
         .collect();
 
     let decode = match (discriminator, union_tags(api, u)) {

@@ -76,15 +76,14 @@ impl<'a> Lowerer<'a> {
 
         // One file or a list of them (OpenAI's image edits) is a list of files in a request: a
         // single file is a list of one, and each file travels as a part of its own.
-        if ctx.direction.is_request()
-            && members
+        if ctx.direction.is_request() {
+            let files: Option<Vec<bool>> = members
                 .iter()
-                .all(|(_, m)| file_member(&self.resolver, m).is_some())
-            && members
-                .iter()
-                .any(|(_, m)| file_member(&self.resolver, m) == Some(true))
-        {
-            return TypeRef::Array(Box::new(TypeRef::Binary));
+                .map(|(_, m)| file_member(&self.resolver, m))
+                .collect();
+            if files.is_some_and(|f| f.contains(&true)) {
+                return TypeRef::Array(Box::new(TypeRef::Binary));
+            }
         }
 
         let (id, _) = self.build_union(members, &kinds, at, ctx, component, docs);
@@ -268,8 +267,7 @@ fn file_member<'a>(resolver: &Resolver<'a>, r: &'a ReferenceOr<Schema>) -> Optio
     match &resolved.item.schema_kind {
         _ if is_file(resolved.item) => Some(false),
         SchemaKind::Type(Type::Array(a)) => {
-            let items = a.items.as_ref()?.clone().unbox();
-            let items = resolver.schema(&items, &Pointer::root()).ok()?;
+            let items = resolver.schema(a.items.as_ref()?, &Pointer::root()).ok()?;
             is_file(items.item).then_some(true)
         }
         _ => None,
